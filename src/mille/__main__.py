@@ -1,0 +1,3 @@
+from mille.cli import main
+
+main()

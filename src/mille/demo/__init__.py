@@ -1,0 +1,1 @@
+"""Demo data with a planted story (see docs/demo.md)."""

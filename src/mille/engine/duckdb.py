@@ -1,0 +1,139 @@
+"""The embedded default: one DuckDB file per workspace."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import duckdb
+import ibis
+
+from mille.engine.base import Capabilities, Engine
+from mille.errors import WorkspaceError
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def _ident(name: str) -> str:
+    # Table and column names come from schema.py, never from users; refuse anything else anyway.
+    if not _IDENT.match(name):
+        raise ValueError(f"not an identifier: {name!r}")
+    return f'"{name}"'
+
+
+class DuckDBEngine(Engine):
+    name = "duckdb"
+    capabilities = Capabilities(
+        transactions=True,
+        mutations=True,
+        quantiles=True,
+        temp_tables=True,
+        persistent=True,
+        description="DuckDB, embedded, one file per workspace",
+    )
+
+    def __init__(self, path: Path | None, *, read_only: bool = False, threads: int | None = None) -> None:
+        self.path = path
+        database = str(path) if path is not None else ":memory:"
+        config: dict[str, Any] = {}
+        if threads:
+            config["threads"] = threads
+        try:
+            self.con = ibis.duckdb.connect(database, read_only=read_only, **config)
+        except duckdb.IOException as exc:
+            text = str(exc)
+            if "lock" in text.lower():
+                raise WorkspaceError(
+                    "the workspace database is in use by another process",
+                    file=path,
+                    hint="stop the other mille command (e.g. `mille serve`) and try again",
+                ) from None
+            raise WorkspaceError(
+                f"cannot open the workspace database: {text.splitlines()[0]}",
+                file=path,
+                hint="if the file is damaged, move it aside and rebuild it with `mille ingest`",
+            ) from None
+        except duckdb.Error as exc:
+            raise WorkspaceError(
+                f"cannot open the workspace database: {str(exc).splitlines()[0]}", file=path
+            ) from None
+        self._raw: duckdb.DuckDBPyConnection = self.con.con
+        self._depth = 0
+
+    def insert(self, name: str, data: pa.Table) -> None:
+        if data.num_rows == 0:
+            return
+        cols = ", ".join(_ident(c) for c in data.column_names)
+        view = "_mille_insert"
+        self._raw.register(view, data)
+        try:
+            self._raw.execute(f"INSERT INTO {_ident(name)} ({cols}) SELECT {cols} FROM {view}")
+        finally:
+            self._raw.unregister(view)
+
+    def _where(self, where: Mapping[str, Any]) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        for column, value in where.items():
+            col = _ident(column)
+            if value is None:
+                clauses.append(f"{col} IS NULL")
+            elif isinstance(value, tuple) and len(value) == 2:
+                clauses.append(f"{col} BETWEEN ? AND ?")
+                params.extend(value)
+            elif isinstance(value, list | set | frozenset):
+                values = list(value)
+                if not values:
+                    clauses.append("FALSE")
+                    continue
+                clauses.append(f"{col} IN ({', '.join('?' for _ in values)})")
+                params.extend(values)
+            else:
+                clauses.append(f"{col} = ?")
+                params.append(value)
+        return (" AND ".join(clauses) or "TRUE"), params
+
+    def delete(self, name: str, where: Mapping[str, Any]) -> int:
+        clause, params = self._where(where)
+        row = self._raw.execute(f"DELETE FROM {_ident(name)} WHERE {clause}", params).fetchone()
+        return int(row[0]) if row else 0
+
+    def update(self, name: str, values: Mapping[str, Any], where: Mapping[str, Any]) -> int:
+        sets = ", ".join(f"{_ident(c)} = ?" for c in values)
+        clause, params = self._where(where)
+        row = self._raw.execute(
+            f"UPDATE {_ident(name)} SET {sets} WHERE {clause}", [*values.values(), *params]
+        ).fetchone()
+        return int(row[0]) if row else 0
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        # Nested use joins the outer transaction: one ingest command is one transaction.
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        self._raw.execute("BEGIN TRANSACTION")
+        self._depth = 1
+        try:
+            yield
+        except BaseException:
+            self._raw.execute("ROLLBACK")
+            raise
+        else:
+            self._raw.execute("COMMIT")
+        finally:
+            self._depth = 0
+
+    def raw(self) -> duckdb.DuckDBPyConnection:
+        """The DuckDB connection itself, for the engine layer's own fast paths only."""
+        return self._raw

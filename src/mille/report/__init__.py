@@ -1,0 +1,1 @@
+"""Renderers: results → terminal tables, JSON, CSV, HTML. No computation happens here."""

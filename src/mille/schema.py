@@ -1,0 +1,311 @@
+"""The unified tables, declared once.
+
+Every table mille stores is declared here: its columns, their types, their role and whether a
+column may be summed. Ingest writes these tables, metrics validate their measures and filters
+against them, analyses group by their dimensions. Column names follow the dbt ``ad_reporting``
+convention (``source_relation, date_day, platform, account_id, …, spend, impressions, clicks``)
+extended with currency, breakdown dimensions and lineage.
+
+Money is stored as float64, like dbt ``ad_reporting`` casts it: sums of float64 over millions of
+rows are exact to far below a cent at advertising magnitudes, and they stay fast on every engine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from mille.errors import QueryError, suggestion
+
+Role = Literal["lineage", "time", "entity", "dimension", "measure", "attribute"]
+
+PLATFORMS: tuple[str, ...] = (
+    "google_ads",
+    "microsoft_ads",
+    "linkedin_ads",
+    "facebook_ads",
+    "twitter_ads",
+    "tiktok_ads",
+    "reddit_ads",
+)
+
+PLATFORM_LABELS: dict[str, str] = {
+    "google_ads": "Google Ads",
+    "microsoft_ads": "Microsoft Advertising",
+    "linkedin_ads": "LinkedIn Ads",
+    "facebook_ads": "Meta Ads",
+    "twitter_ads": "X Ads",
+    "tiktok_ads": "TikTok Ads",
+    "reddit_ads": "Reddit Ads",
+}
+
+GRANULARITIES: tuple[str, ...] = ("day", "week", "month", "period")
+LEVELS: tuple[str, ...] = ("account", "campaign", "ad_group", "ad", "keyword", "breakdown")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    dtype: str  # an Ibis type string: "string", "date", "int64", "float64", "boolean", "timestamp"
+    role: Role
+    description: str
+    nullable: bool = True
+    additive: bool = False  # may this measure be summed across rows?
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...] = ()
+    _by_name: dict[str, Column] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_name", {c.name: c for c in self.columns})
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def column(self, name: str) -> Column:
+        try:
+            return self._by_name[name]
+        except KeyError:
+            raise QueryError(
+                f"`{name}` is not a column of {self.name}", hint=suggestion(name, self.names)
+            ) from None
+
+    def has(self, name: str) -> bool:
+        return name in self._by_name
+
+    def with_role(self, *roles: Role) -> list[Column]:
+        return [c for c in self.columns if c.role in roles]
+
+    @property
+    def measures(self) -> list[str]:
+        return [c.name for c in self.columns if c.role == "measure"]
+
+    @property
+    def additive_measures(self) -> list[str]:
+        return [c.name for c in self.columns if c.role == "measure" and c.additive]
+
+    @property
+    def dimensions(self) -> list[str]:
+        """Columns a report may group by or a filter may test."""
+        return [c.name for c in self.columns if c.role in ("entity", "dimension")]
+
+    def ibis_schema(self):  # -> ibis.Schema; ibis is imported lazily to keep `mille --help` fast
+        import ibis
+
+        return ibis.schema({c.name: _ibis_type(c) for c in self.columns})
+
+
+def _ibis_type(col: Column) -> str:
+    return col.dtype if col.nullable else f"!{col.dtype}"
+
+
+def _lineage() -> tuple[Column, ...]:
+    return (
+        Column("source_relation", "string", "lineage", "The file name or schema.table the row came from.", nullable=False),
+        Column("source_type", "string", "lineage", "ui_export, fivetran, airbyte, api, manual or generic."),
+        Column("source_format", "string", "lineage", "The export format detected or given at ingest (e.g. google_ads_ui)."),
+        Column("ingest_id", "string", "lineage", "The ingest that wrote the row.", nullable=False),
+        Column("file_hash", "string", "lineage", "SHA-256 of the source file's bytes.", nullable=False),
+        Column("row_number", "int64", "lineage", "1-based line of the row in its source file (after decoding).", nullable=False),
+    )
+
+
+AD_DIMENSIONS: tuple[Column, ...] = (
+    Column("country", "string", "dimension", "ISO 3166-1 alpha-2 country of the audience reached, where the export breaks it down."),
+    Column("region", "string", "dimension", "A geographic region (from the export, or from the campaign naming convention)."),
+    Column("device", "string", "dimension", "desktop, mobile, tablet, connected_tv or other."),
+    Column("network", "string", "dimension", "Network or placement family: search, display, video, social, audience, shopping…"),
+    Column("placement", "string", "dimension", "Finer placement where the platform reports it (feed, stories, right column…)."),
+    Column("audience", "string", "dimension", "The targeted audience (from breakdowns or the campaign naming convention)."),
+    Column("job_function", "string", "dimension", "Member job function (LinkedIn demographics)."),
+    Column("seniority", "string", "dimension", "Member seniority (LinkedIn demographics)."),
+    Column("industry", "string", "dimension", "Member industry (LinkedIn demographics)."),
+    Column("company_size", "string", "dimension", "Member company size (LinkedIn demographics)."),
+    Column("age", "string", "dimension", "Age band (Meta breakdowns)."),
+    Column("gender", "string", "dimension", "Gender (Meta breakdowns)."),
+    Column("objective", "string", "dimension", "Campaign objective (from the export or the naming convention)."),
+    Column("offer", "string", "dimension", "The offer promoted (from the naming convention)."),
+    Column("funnel_stage", "string", "dimension", "Funnel stage targeted (from the naming convention)."),
+    Column("product", "string", "dimension", "Product line promoted (from the naming convention)."),
+    Column("language", "string", "dimension", "Ad language (from the naming convention)."),
+)
+
+AD_PERFORMANCE = Table(
+    name="ad_performance",
+    description="One row per source × day (or period) × entity × breakdown of paid-media delivery and cost.",
+    columns=(
+        *_lineage(),
+        Column("level", "string", "lineage", "Hierarchy level of the row: account, campaign, ad_group, ad, keyword or breakdown."),
+        Column("superseded_by", "string", "lineage", "Ingest id of a later export covering the same slice at another level; such rows are kept for the audit and excluded from figures."),
+        Column("date_day", "date", "time", "First day of the row's period, in the platform's reporting time zone.", nullable=False),
+        Column("period_end", "date", "time", "Last day of the row's period (= date_day for daily rows).", nullable=False),
+        Column("granularity", "string", "time", "day, week, month or period.", nullable=False),
+        Column("report_timezone", "string", "attribute", "Time zone the platform reported the day in (UTC for LinkedIn; the account's zone elsewhere)."),
+        Column("platform", "string", "entity", "google_ads, microsoft_ads, linkedin_ads, facebook_ads, twitter_ads, tiktok_ads or reddit_ads.", nullable=False),
+        Column("account_id", "string", "entity", "Ad account id (customer id on Google Ads)."),
+        Column("account_name", "string", "entity", "Ad account name."),
+        Column("campaign_id", "string", "entity", "Campaign id (LinkedIn: campaign group id in classic exports)."),
+        Column("campaign_name", "string", "entity", "Campaign name."),
+        Column("ad_group_id", "string", "entity", "Ad group id (Meta ad set, LinkedIn campaign / ad set)."),
+        Column("ad_group_name", "string", "entity", "Ad group name."),
+        Column("ad_id", "string", "entity", "Ad id (LinkedIn creative)."),
+        Column("ad_name", "string", "entity", "Ad name."),
+        Column("currency", "string", "entity", "ISO 4217 currency of spend and conversions_value."),
+        *AD_DIMENSIONS,
+        Column("spend", "float64", "measure", "Cost in the account's currency (micros already divided).", additive=True),
+        Column("spend_reporting", "float64", "measure", "Cost converted to the workspace's reporting currency at the rate of date_day.", additive=True),
+        Column("impressions", "int64", "measure", "Times an ad was shown.", additive=True),
+        Column("clicks", "int64", "measure", "Clicks towards the destination: Google clicks, Meta link clicks, LinkedIn clicks, Microsoft clicks.", additive=True),
+        Column("clicks_all", "int64", "measure", "All clicks including engagement (Meta clicks (all), Google interactions).", additive=True),
+        Column("conversions", "float64", "measure", "Conversions as the platform counts them (fractional under data-driven attribution).", additive=True),
+        Column("conversions_value", "float64", "measure", "Value of the conversions, in the account's currency.", additive=True),
+        Column("leads", "float64", "measure", "Platform-reported leads (LinkedIn lead-gen forms, Meta leads action).", additive=True),
+        Column("reach", "int64", "measure", "Unique people reached; not additive across days, ads or breakdowns.", additive=False),
+    ),
+    key=("platform", "account_id", "date_day", "granularity", "level", "campaign_id", "ad_group_id", "ad_id"),
+)
+
+_CRM_SOURCE = (
+    Column("utm_source", "string", "attribute", "utm_source as captured by the CRM."),
+    Column("utm_medium", "string", "attribute", "utm_medium as captured by the CRM."),
+    Column("utm_campaign", "string", "attribute", "utm_campaign as captured by the CRM."),
+    Column("utm_content", "string", "attribute", "utm_content as captured by the CRM."),
+    Column("utm_term", "string", "attribute", "utm_term as captured by the CRM."),
+    Column("original_source", "string", "attribute", "The CRM's own source field (HubSpot Original Source, Salesforce Lead Source)."),
+    Column("original_source_detail", "string", "attribute", "HubSpot Original Source Drill-Down 1/2 or similar detail."),
+    Column("platform", "string", "entity", "Ad platform the record is attributed to after source normalisation; null when unmatched."),
+    Column("campaign_id", "string", "entity", "Ad campaign id matched from the UTM or the CRM campaign."),
+    Column("campaign_name", "string", "entity", "Ad campaign name matched from the UTM or the CRM campaign."),
+)
+
+CRM_LEADS = Table(
+    name="crm_leads",
+    description="One row per lead or contact from a CRM export.",
+    columns=(
+        *_lineage(),
+        Column("source_system", "string", "lineage", "hubspot, salesforce or generic."),
+        Column("lead_id", "string", "entity", "The CRM's record id.", nullable=False),
+        Column("created_date", "date", "time", "Day the lead was created.", nullable=False),
+        Column("lifecycle_stage", "string", "dimension", "Lifecycle stage or lead status (lead, mql, sql, opportunity, customer…)."),
+        Column("is_mql", "boolean", "attribute", "Reached marketing-qualified stage."),
+        Column("is_sql", "boolean", "attribute", "Reached sales-qualified stage."),
+        Column("country", "string", "dimension", "Lead's country, ISO-2 where known."),
+        *_CRM_SOURCE,
+    ),
+    key=("source_system", "lead_id"),
+)
+
+CRM_OPPORTUNITIES = Table(
+    name="crm_opportunities",
+    description="One row per opportunity (deal) from a CRM export.",
+    columns=(
+        *_lineage(),
+        Column("source_system", "string", "lineage", "hubspot, salesforce or generic."),
+        Column("opportunity_id", "string", "entity", "The CRM's record id.", nullable=False),
+        Column("lead_id", "string", "entity", "The lead or contact the opportunity came from, where known."),
+        Column("created_date", "date", "time", "Day the opportunity was created.", nullable=False),
+        Column("close_date", "date", "time", "Day it closed (or is expected to)."),
+        Column("stage", "string", "dimension", "Pipeline stage."),
+        Column("is_closed", "boolean", "attribute", "The opportunity is closed (won or lost)."),
+        Column("is_won", "boolean", "attribute", "The opportunity is closed won."),
+        Column("currency", "string", "entity", "ISO 4217 currency of amount."),
+        Column("amount", "float64", "measure", "Opportunity amount in its currency.", additive=True),
+        Column("amount_reporting", "float64", "measure", "Amount in the reporting currency.", additive=True),
+        *_CRM_SOURCE,
+    ),
+    key=("source_system", "opportunity_id"),
+)
+
+INGESTS = Table(
+    name="ingests",
+    description="The ingest log: one row per file or table ingested (or skipped as already held).",
+    columns=(
+        Column("ingest_id", "string", "lineage", "Id of the ingest.", nullable=False),
+        Column("started_at", "timestamp", "time", "When the ingest ran (UTC).", nullable=False),
+        Column("source_relation", "string", "lineage", "File name or table.", nullable=False),
+        Column("path", "string", "lineage", "Path or URL as given."),
+        Column("file_hash", "string", "lineage", "SHA-256 of the bytes.", nullable=False),
+        Column("source_format", "string", "lineage", "Format detected or given."),
+        Column("target_table", "string", "lineage", "ad_performance, crm_leads or crm_opportunities."),
+        Column("platform", "string", "entity", "Platform of the rows."),
+        Column("account_ids", "string", "entity", "Comma-separated account ids in the file."),
+        Column("level", "string", "lineage", "Hierarchy level of the rows."),
+        Column("date_min", "date", "time", "First day held."),
+        Column("date_max", "date", "time", "Last day held."),
+        Column("rows", "int64", "measure", "Rows written.", additive=True),
+        Column("spend", "float64", "measure", "Spend written, native currency (mixed currencies summed only for display).", additive=True),
+        Column("status", "string", "attribute", "ingested or removed."),
+        Column("warnings", "string", "attribute", "JSON list of warnings raised while reading."),
+        Column("metadata", "string", "attribute", "JSON of the file's preamble metadata (title, date range, time zone…)."),
+    ),
+    key=("ingest_id",),
+)
+
+RECONCILIATIONS = Table(
+    name="reconciliations",
+    description="Totals rows found in exports, compared with the sum of the rows kept.",
+    columns=(
+        Column("ingest_id", "string", "lineage", "The ingest.", nullable=False),
+        Column("source_relation", "string", "lineage", "The file.", nullable=False),
+        Column("total_label", "string", "attribute", "The totals row's label (Total: Account, Search total…)."),
+        Column("measure", "string", "attribute", "spend, impressions, clicks…", nullable=False),
+        Column("total_value", "float64", "measure", "Value printed on the totals row."),
+        Column("rows_value", "float64", "measure", "Sum of the kept rows the totals row covers."),
+        Column("difference", "float64", "measure", "total_value − rows_value."),
+        Column("reconciled", "boolean", "attribute", "Difference within rounding."),
+    ),
+)
+
+SLICE_REPLACEMENTS = Table(
+    name="slice_replacements",
+    description="Overlaps resolved at ingest: a newer export replaced or superseded an older one's days.",
+    columns=(
+        Column("ingest_id", "string", "lineage", "The newer ingest.", nullable=False),
+        Column("replaced_ingest_id", "string", "lineage", "The older ingest whose rows were replaced.", nullable=False),
+        Column("action", "string", "attribute", "replaced (same level: rows deleted) or superseded (other level: rows kept, excluded)."),
+        Column("platform", "string", "entity", "Platform."),
+        Column("account_id", "string", "entity", "Account."),
+        Column("level", "string", "lineage", "Level of the older rows."),
+        Column("date_min", "date", "time", "First overlapping day."),
+        Column("date_max", "date", "time", "Last overlapping day."),
+        Column("rows", "int64", "measure", "Rows replaced.", additive=True),
+        Column("spend", "float64", "measure", "Spend on the replaced rows.", additive=True),
+    ),
+)
+
+METRIC_VERSIONS = Table(
+    name="metric_versions",
+    description="Every metric definition version seen by a report, for definition-drift checks.",
+    columns=(
+        Column("metric", "string", "entity", "Metric name.", nullable=False),
+        Column("version", "string", "attribute", "Hash of the normalised definition.", nullable=False),
+        Column("first_seen", "timestamp", "time", "When a report first used this version.", nullable=False),
+        Column("definition", "string", "attribute", "The normalised definition as JSON."),
+    ),
+)
+
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in (
+        AD_PERFORMANCE,
+        CRM_LEADS,
+        CRM_OPPORTUNITIES,
+        INGESTS,
+        RECONCILIATIONS,
+        SLICE_REPLACEMENTS,
+        METRIC_VERSIONS,
+    )
+}
+
+
+def table(name: str) -> Table:
+    try:
+        return TABLES[name]
+    except KeyError:
+        raise QueryError(f"unknown table `{name}`", hint=suggestion(name, TABLES)) from None
