@@ -5,18 +5,22 @@
     q = MetricQuery(cat, cat.resolve("cpm,ctr"), by=["platform"], period=period, grain="month")
     sums = ws.engine.to_arrow(q.to_ibis(ws.ad_performance()))   # one grouped query
     values = q.evaluate(sums)                     # {"cpm": ndarray, "ctr": ndarray}
+    cat.version("cpm")                            # hash of the normalised definition
 """
 
-from mille.metrics.catalogue import Catalogue, load_catalogue, load_text
+from mille.metrics.catalogue import Catalogue, check_document, load_catalogue, load_text
 from mille.metrics.filters import compile_filter, parse_filter
-from mille.metrics.model import Measure, Metric
+from mille.metrics.model import DefinitionFile, Measure, Metric, MetricOverride
 from mille.metrics.query import MetricQuery, ratio, value_of
 
 __all__ = [
     "Catalogue",
+    "DefinitionFile",
     "Measure",
     "Metric",
+    "MetricOverride",
     "MetricQuery",
+    "check_document",
     "compile_filter",
     "load_catalogue",
     "load_text",

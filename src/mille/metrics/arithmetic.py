@@ -9,6 +9,8 @@ arrays (one value per report cell); division by zero gives NaN, shown as "no val
 from __future__ import annotations
 
 import ast
+import math
+import unicodedata
 from collections.abc import Mapping
 
 import numpy as np
@@ -21,16 +23,31 @@ MAX_NODES = 200
 _BINOPS = {ast.Add: np.add, ast.Sub: np.subtract, ast.Mult: np.multiply, ast.Div: None}
 
 
+HINT = "use metric names, numbers, + - * / and parentheses"
+
+
 def parse_expression(text: str) -> ast.Expression:
+    if not isinstance(text, str) or not text.strip():
+        raise MetricError("empty expression", hint=HINT)
     if len(text) > MAX_LENGTH:
-        raise MetricError(f"expression longer than {MAX_LENGTH} characters")
+        raise MetricError(f"expression longer than {MAX_LENGTH} characters", hint="split it into derived metrics")
+    # Python reads non-ASCII names after NFKC folding (a full-width ｃｐｍ *is* cpm to it), and
+    # `#` starts a comment that would hide text: both make an expression read unlike it runs.
+    for i, ch in enumerate(text):
+        if not ch.isascii() or (not ch.isprintable() and ch != " "):
+            raise MetricError(
+                f"expression contains the character U+{ord(ch):04X} "
+                f"({unicodedata.name(ch, 'control character')}) at position {i + 1}",
+                hint="expressions use plain ASCII: metric names, numbers, + - * / and parentheses",
+            )
+    if "#" in text:
+        raise MetricError("comments (#) are not allowed in expressions", hint=HINT)
     try:
         tree = ast.parse(text, mode="eval")
     except SyntaxError as exc:
-        raise MetricError(
-            f"cannot parse expression `{text}`: {exc.msg}",
-            hint="use metric names, numbers, + - * / and parentheses",
-        ) from None
+        raise MetricError(f"cannot parse expression `{text}`: {exc.msg}", hint=HINT) from None
+    except (RecursionError, MemoryError):
+        raise MetricError("expression nested too deeply to read", hint="simplify it") from None
     nodes = list(ast.walk(tree))
     if len(nodes) > MAX_NODES:
         raise MetricError(f"expression has more than {MAX_NODES} parts")
@@ -45,14 +62,25 @@ def parse_expression(text: str) -> ast.Expression:
                 raise MetricError(f"`{text}`: only unary minus is allowed")
             continue
         if isinstance(node, ast.Constant) and isinstance(node.value, int | float) and not isinstance(node.value, bool):
+            if not math.isfinite(node.value):
+                raise MetricError(f"`{text}` contains a number too large to use", hint=HINT)
             continue
         if isinstance(node, ast.operator | ast.unaryop):
             continue
-        raise MetricError(
-            f"`{text}` contains {type(node).__name__}, which is not allowed",
-            hint="use metric names, numbers, + - * / and parentheses",
-        )
+        raise MetricError(f"`{text}` contains {_describe(node)}, which is not allowed", hint=HINT)
     return tree
+
+
+def _describe(node: ast.AST) -> str:
+    if isinstance(node, ast.Call):
+        return "a function call"
+    if isinstance(node, ast.Attribute):
+        return f"an attribute (.{node.attr})"
+    if isinstance(node, ast.Compare):
+        return "a comparison"
+    if isinstance(node, ast.Constant):
+        return f"the value {node.value!r}"
+    return f"a {type(node).__name__}"
 
 
 def referenced_names(text: str) -> set[str]:

@@ -1,14 +1,17 @@
 """The metric catalogue: built-in definitions plus a workspace's ``metrics.yaml``.
 
 The built-ins live in ``builtin.yaml`` beside this module. A workspace file of the same shape
-adds measures and metrics or overrides built-ins by name. Loading validates everything at once
-and reports the first problem with file, line, key and the nearest valid name: unknown
-measures, non-additive denominators, cycles among derived metrics, filters on unknown columns.
+adds measures and metrics, replaces built-ins by name (``metrics:`` / ``measures:`` entries with
+the same name), or changes some keys of an existing metric (``overrides:``). Loading validates
+the merged catalogue (see :mod:`mille.metrics.validation`): a report stops at the first error,
+``mille metrics validate`` lists them all.
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -18,12 +21,21 @@ from pydantic import ValidationError
 from mille import yamldoc
 from mille.errors import MetricError, suggestion
 from mille.metrics.arithmetic import referenced_names
-from mille.metrics.filters import parse_filter
-from mille.metrics.model import Measure, Metric, version_of
-from mille.schema import TABLES
+from mille.metrics.files import read_file, read_text
+from mille.metrics.model import Measure, Metric, MetricOverride
+from mille.metrics.validation import (
+    Checker,
+    Problem,
+    check_measure,
+    check_metric,
+    pydantic_problems,
+    review_warnings,
+)
+from mille.metrics.versions import normal_form, version_of
 
 WORKSPACE_FILE = "metrics.yaml"
-TOP_KEYS = ("measures", "metrics")
+BUILTIN = "built-in"
+TOP_KEYS = ("measures", "metrics", "overrides")
 
 
 @dataclass
@@ -31,12 +43,27 @@ class Catalogue:
     measures: dict[str, Measure] = field(default_factory=dict)
     metrics: dict[str, Metric] = field(default_factory=dict)
     origins: dict[str, str] = field(default_factory=dict)  # metric/measure name → file it came from
+    aliases: dict[str, str] = field(default_factory=dict)  # alias → metric name
+    changes: dict[str, str] = field(default_factory=dict)  # built-in name → "replaced" | "overridden"
+
+    def copy(self) -> Catalogue:
+        return Catalogue(dict(self.measures), dict(self.metrics), dict(self.origins),
+                         dict(self.aliases), dict(self.changes))
+
+    # -- lookup --------------------------------------------------------------------------------
+    def lookup(self, name: str) -> Metric | None:
+        key = name.strip().lower()
+        key = self.aliases.get(key, key)
+        return self.metrics.get(key)
 
     def get(self, name: str) -> Metric:
-        key = name.strip().lower()
-        if key in self.metrics:
-            return self.metrics[key]
-        raise MetricError(f"unknown metric `{name}`", hint=suggestion(key, self.metrics))
+        metric = self.lookup(name)
+        if metric is not None:
+            return metric
+        raise MetricError(
+            f"unknown metric `{name}`",
+            hint=suggestion(name.strip().lower(), [*self.metrics, *self.aliases]),
+        )
 
     def measure(self, name: str) -> Measure:
         if name in self.measures:
@@ -56,207 +83,277 @@ class Catalogue:
     def headline(self) -> list[Metric]:
         return [m for m in self.metrics.values() if m.headline]
 
+    # -- versions ------------------------------------------------------------------------------
     def version(self, name: str) -> str:
+        """A short hash of the normalised computational form (see :mod:`mille.metrics.versions`)."""
         return version_of(self.get(name), self.measures, self.metrics)
 
+    def normal_form(self, name: str) -> dict[str, Any]:
+        return normal_form(self.get(name), self.measures, self.metrics)
+
+    # -- structure -----------------------------------------------------------------------------
     def inputs(self, metric: Metric) -> list[Metric]:
         """Metrics a derived metric reads, recursively, in evaluation order (dependencies first)."""
         order: list[Metric] = []
 
-        def visit(m: Metric) -> None:
-            if m.type == "derived":
+        def visit(m: Metric, depth: int) -> None:
+            if m.type == "derived" and depth < 32:
                 for n in sorted(referenced_names(m.expression or "")):
-                    visit(self.metrics[n])
+                    visit(self.metrics[n], depth + 1)
             if m not in order:
                 order.append(m)
 
-        visit(metric)
+        visit(metric, 0)
         return order
 
     def measures_for(self, metrics: list[Metric]) -> list[Measure]:
         names: list[str] = []
         for m in metrics:
-            for dep in self.inputs(m):
-                for measure in dep.measures:
-                    if measure not in names:
-                        names.append(measure)
+            for n in self.measures_read(m):
+                if n not in names:
+                    names.append(n)
         return [self.measures[n] for n in names]
+
+    def measures_read(self, metric: Metric) -> list[str]:
+        """Names of the measures a metric reads, directly or through the metrics it derives from."""
+        names: list[str] = []
+        for dep in self.inputs(metric):
+            for n in dep.measures:
+                if n not in names:
+                    names.append(n)
+        return names
+
+    def tables_of(self, metric: Metric) -> set[str]:
+        return {self.measures[n].table for n in self.measures_read(metric) if n in self.measures}
+
+    def effective_filters(self, metric: Metric) -> list[str]:
+        """The metric's filters and those of every metric it derives from (one row set for all)."""
+        out: set[str] = set()
+        for dep in self.inputs(metric):
+            out.update(dep.filters)
+        return sorted(out)
+
+    def source_fields(self, metric: Metric) -> dict[str, dict[str, str]]:
+        """Per measure read, per platform: the export column (the metric's own entries win)."""
+        out: dict[str, dict[str, str]] = {}
+        for n in self.measures_read(metric):
+            fields = dict(self.measures[n].source_fields) if n in self.measures else {}
+            fields.update(metric.source_fields.get(n, {}))
+            if fields:
+                out[n] = fields
+        return out
+
+    def formula(self, metric: Metric) -> str:
+        """The computation in words, e.g. ``1000 × Σ spend ÷ Σ impressions``."""
+        if metric.type == "simple":
+            return self.measure_formula(metric.measure or "")
+        if metric.type == "ratio":
+            ratio = f"{self.measure_formula(metric.numerator or '')} ÷ {self.measure_formula(metric.denominator or '')}"
+            return ratio if metric.multiplier == 1 else f"{metric.multiplier:g} × {ratio}"
+        return (metric.expression or "").replace("*", "×").replace("/", "÷")
+
+    def measure_formula(self, name: str) -> str:
+        m = self.measures.get(name)
+        if m is None:
+            return name
+        if m.agg == "sum":
+            text = f"Σ {m.name}"
+        elif m.agg == "count":
+            text = f"count of {m.table} rows" if m.column is None else f"count of {m.column}"
+        elif m.agg == "count_distinct":
+            text = f"number of distinct {m.column}"
+        else:
+            text = f"{m.agg} of {m.column}"
+        return f"{text} (where {m.filter})" if m.filter else text
+
+
+# -- loading ---------------------------------------------------------------------------------------
 
 
 def builtin_path() -> Path:
     return Path(str(resources.files("mille.metrics") / "builtin.yaml"))
 
 
+@functools.cache
+def _builtin() -> Catalogue:
+    cat = Catalogue()
+    chk = Checker(read_file(builtin_path()), BUILTIN)
+    merge(cat, chk)
+    _raise_first(chk.problems)
+    return cat
+
+
 def load_catalogue(workspace: Path | None = None) -> Catalogue:
     """Built-ins, overridden and extended by ``<workspace>/metrics.yaml`` when present."""
-    cat = Catalogue()
-    _merge(cat, yamldoc.load_file(builtin_path(), error=MetricError), origin="built-in")
+    cat = _builtin().copy()
     if workspace is not None:
-        path = workspace / WORKSPACE_FILE
+        path = Path(workspace) / WORKSPACE_FILE
         if path.exists():
-            _merge(cat, yamldoc.load_file(path, error=MetricError), origin=str(path))
+            chk = Checker(read_file(path), str(path))
+            merge(cat, chk)
+            _raise_first(chk.problems)
     return cat
 
 
 def load_text(text: str, *, base: Catalogue | None = None, path: Path | None = None) -> Catalogue:
     """A catalogue from YAML text on top of ``base`` (default: the built-ins)."""
-    cat = base or load_catalogue(None)
-    cat = Catalogue(dict(cat.measures), dict(cat.metrics), dict(cat.origins))
-    _merge(cat, yamldoc.load(text, path=path, error=MetricError), origin=str(path or "<text>"))
+    cat = (base or _builtin()).copy()
+    chk = Checker(read_text(text, path=path), str(path or "<text>"))
+    merge(cat, chk)
+    _raise_first(chk.problems)
     return cat
 
 
-def _merge(cat: Catalogue, doc: yamldoc.Document, *, origin: str) -> None:
-    data = doc.data or {}
+def check_document(
+    doc: yamldoc.Document, origin: str, *, base: Catalogue | None = None, today: date | None = None
+) -> tuple[Catalogue, Checker, dict[str, list[str]]]:
+    """Merge a document onto ``base`` collecting every problem (what ``metrics validate`` shows)."""
+    cat = (base or _builtin()).copy()
+    chk = Checker(doc, origin)
+    summary = merge(cat, chk, today=today)
+    return cat, chk, summary
+
+
+def _raise_first(problems: list[Problem]) -> None:
+    errors = [p for p in problems if p.severity == "error"]
+    if not errors:
+        return
+    exc = errors[0].to_error()
+    if len(errors) > 1:
+        more = f"{len(errors) - 1} more problem{'s' if len(errors) > 2 else ''}: run `mille metrics validate`"
+        exc = MetricError(exc.message, file=exc.file, line=exc.line, key=exc.key,
+                          hint=f"{exc.hint}; {more}" if exc.hint else more)
+    raise exc
+
+
+def merge(cat: Catalogue, chk: Checker, *, today: date | None = None) -> dict[str, list[str]]:
+    """Apply ``chk.doc`` to ``cat`` in place, recording problems in ``chk``; returns what changed."""
+    doc = chk.doc
+    assert doc is not None
+    summary: dict[str, list[str]] = {k: [] for k in ("measures", "metrics", "replaced", "overridden")}
+    data = doc.data
+    if data is None:
+        return summary
     if not isinstance(data, dict):
-        raise MetricError("a metrics file is a mapping with `measures:` and `metrics:` lists", file=doc.path, line=1)
+        chk.error("a metrics file is a mapping with `measures:`, `metrics:` and `overrides:` lists", ())
+        return summary
     for key in data:
         if key not in TOP_KEYS:
-            raise MetricError(
-                f"unknown key `{key}`",
-                file=doc.path,
-                line=doc.line_of((key,)),
-                key=str(key),
-                hint=suggestion(str(key), TOP_KEYS),
-            )
-    new_measures = _entries(doc, "measures", Measure)
-    new_metrics = _entries(doc, "metrics", Metric)
-    for name, (measure, _) in new_measures.items():
-        cat.measures[name] = measure
-        cat.origins[f"measure:{name}"] = origin
-    for name, (metric, _) in new_metrics.items():
-        cat.metrics[name] = metric
-        cat.origins[name] = origin
-    # Validate the merged catalogue, pointing at the entries this file brought.
-    for measure, path in new_measures.values():
-        _check_measure(measure, doc, path)
-    for metric, path in new_metrics.values():
-        _check_metric(cat, metric, doc, path)
-    for name, (_, path) in new_metrics.items():
-        _check_cycles(cat, name, doc, path)
+            chk.error(f"unknown key `{key}`", (key,), key=str(key), hint=suggestion(str(key), TOP_KEYS))
+    measures = _entries(chk, "measures", Measure)
+    metrics = _entries(chk, "metrics", Metric)
+    overrides = _entries(chk, "overrides", MetricOverride)
+    changed: set[str] = set()
+    for name, (m, _) in measures.items():
+        if name in cat.measures:
+            summary["replaced"].append(f"measure:{name}")
+        cat.measures[name] = m
+        cat.origins[f"measure:{name}"] = chk.origin
+        summary["measures"].append(name)
+        changed.add(f"measure:{name}")
+    for name, (m, _) in metrics.items():
+        if name in cat.metrics:
+            summary["replaced"].append(name)
+            if cat.origins.get(name) == BUILTIN:
+                cat.changes[name] = "replaced"
+        cat.metrics[name] = m
+        cat.origins[name] = chk.origin
+        summary["metrics"].append(name)
+        changed.add(name)
+    paths = {name: path for name, (_, path) in metrics.items()}
+    for name, (ov, path) in overrides.items():
+        target = cat.metrics.get(name)
+        if target is None:
+            chk.error(f"`{name}` is not a metric to override", (*path, "name"), entry=f"override {name}",
+                      hint=suggestion(name, cat.metrics))
+            continue
+        given = {k: getattr(ov, k) for k in ov.model_fields_set if k != "name"}
+        try:
+            merged = Metric.model_validate({**target.model_dump(mode="python"), **given})
+        except ValidationError as exc:
+            pydantic_problems(chk, exc, Metric, path, entry=f"override {name}")
+            continue
+        cat.metrics[name] = merged
+        if cat.origins.get(name) == BUILTIN:
+            cat.changes[name] = "overridden"
+        cat.origins[name] = chk.origin
+        summary["overridden"].append(name)
+        paths.setdefault(name, path)
+        changed.add(name)
+    _rebuild_aliases(cat, chk, paths)
+    for m, path in measures.values():
+        check_measure(chk, m, path)
+    for name, path in paths.items():
+        check_metric(chk, cat, cat.metrics[name], path)
+        if today is not None:
+            review_warnings(chk, cat.metrics[name], path, today)
+    _check_dependents(cat, chk, changed, measures, paths)
+    return summary
 
 
-def _entries(doc: yamldoc.Document, key: str, model: Any) -> dict[str, tuple[Any, tuple]]:
-    items = (doc.data or {}).get(key) or []
+def _entries(chk: Checker, key: str, model: Any) -> dict[str, tuple[Any, tuple]]:
+    doc = chk.doc
+    assert doc is not None
+    items = doc.data.get(key) if isinstance(doc.data, dict) else None
+    if items is None:
+        return {}
     if not isinstance(items, list):
-        raise MetricError(f"`{key}` must be a list", file=doc.path, line=doc.line_of((key,)), key=key)
+        chk.error(f"`{key}` must be a list of entries, each starting with `- name:`", (key,))
+        return {}
     out: dict[str, tuple[Any, tuple]] = {}
     for i, item in enumerate(items):
         path = (key, i)
+        label = item.get("name") if isinstance(item, dict) and isinstance(item.get("name"), str) else None
         if not isinstance(item, dict):
-            raise MetricError(f"each entry of `{key}` must be a mapping", file=doc.path, line=doc.line_of(path))
+            chk.error(f"each entry of `{key}` must be a mapping of keys (`name:`, `label:` …)", path)
+            continue
         try:
             obj = model.model_validate(item)
         except ValidationError as exc:
-            raise yamldoc.validation_error(
-                exc, doc, prefix=path, error=MetricError,
-                known_keys={(key,): list(model.model_fields), (): list(model.model_fields)},
-            ) from None
+            pydantic_problems(chk, exc, model, path, entry=f"{key[:-1]} {label or i + 1}")
+            continue
         if obj.name in out:
-            raise MetricError(
-                f"`{obj.name}` is defined twice in this file",
-                file=doc.path, line=doc.line_of(path), key=f"{key}.name",
-            )
+            first = doc.line_of(out[obj.name][1])
+            chk.error(f"`{obj.name}` is defined twice in `{key}` (first on line {first})", (*path, "name"),
+                      hint="keep one definition per name")
+            continue
         out[obj.name] = (obj, path)
     return out
 
 
-def _check_measure(measure: Measure, doc: yamldoc.Document, path: tuple) -> None:
-    where = {"file": doc.path}
-    if measure.table not in TABLES:
-        raise MetricError(
-            f"unknown table `{measure.table}`", **where, line=doc.line_of((*path, "table")),
-            key="table", hint=suggestion(measure.table, TABLES),
-        )
-    table = TABLES[measure.table]
-    if measure.column is not None:
-        if not table.has(measure.column):
-            raise MetricError(
-                f"unknown column `{measure.column}` in {table.name}", **where,
-                line=doc.line_of((*path, "column")), key="column",
-                hint=suggestion(measure.column, table.names),
-            )
-        col = table.column(measure.column)
-        if measure.agg == "sum" and col.role == "measure" and not col.additive:
-            raise MetricError(
-                f"`{measure.column}` cannot be summed (it is not additive across rows)", **where,
-                line=doc.line_of((*path, "agg")), key="agg",
-                hint="use agg: max, or a different column",
-            )
-        if measure.agg == "sum" and col.dtype not in ("int64", "float64"):
-            raise MetricError(
-                f"`{measure.column}` is {col.dtype}; only numbers can be summed", **where,
-                line=doc.line_of((*path, "column")), key="column", hint="use agg: count_distinct",
-            )
-    elif measure.agg != "count":
-        raise MetricError(
-            "a measure without `column` must use agg: count", **where,
-            line=doc.line_of(path), key="column",
-        )
-    if measure.filter:
-        _with_line(lambda: parse_filter(measure.filter, table), doc, (*path, "filter"), "filter")
+def _rebuild_aliases(cat: Catalogue, chk: Checker, paths: dict[str, tuple]) -> None:
+    cat.aliases = {}
+    for metric in cat.metrics.values():
+        for alias in metric.aliases:
+            clash = alias if alias in cat.metrics else cat.aliases.get(alias)
+            if clash is not None:
+                where = paths.get(metric.name)
+                if where is not None:
+                    chk.error(f"alias `{alias}` is already the name or an alias of metric `{clash}`",
+                              (*where, "aliases"), entry=f"metric {metric.name}", hint="choose another alias")
+                continue
+            cat.aliases[alias] = metric.name
 
 
-def _check_metric(cat: Catalogue, metric: Metric, doc: yamldoc.Document, path: tuple) -> None:
-    for key in ("measure", "numerator", "denominator"):
-        name = getattr(metric, key)
-        if name is not None and name not in cat.measures:
-            raise MetricError(
-                f"unknown measure `{name}`", file=doc.path, line=doc.line_of((*path, key)),
-                key=key, hint=suggestion(name, cat.measures),
-            )
-    if metric.type == "ratio":
-        den = cat.measures[metric.denominator]  # type: ignore[index]
-        if not den.additive:
-            raise MetricError(
-                f"the denominator `{den.name}` is not additive (agg: {den.agg}), so the ratio "
-                "would not be a ratio of sums", file=doc.path,
-                line=doc.line_of((*path, "denominator")), key="denominator",
-                hint="use a measure with agg: sum or count",
-            )
-    if metric.type == "derived":
-        names = _with_line(lambda: referenced_names(metric.expression or ""), doc, (*path, "expression"), "expression")
-        for n in sorted(names):
-            if n not in cat.metrics:
-                raise MetricError(
-                    f"`{n}` in the expression is not a metric", file=doc.path,
-                    line=doc.line_of((*path, "expression")), key="expression",
-                    hint=suggestion(n, cat.metrics),
-                )
-    tables = {cat.measures[m].table for m in metric.measures}
-    for i, text in enumerate(metric.filters):
-        for t in tables or {"ad_performance"}:
-            _with_line(lambda t=t, text=text: parse_filter(text, TABLES[t]), doc, (*path, "filters", i), "filters")
-    for i, rel in enumerate(metric.related):
-        if rel not in cat.metrics:
-            raise MetricError(
-                f"related metric `{rel}` does not exist", file=doc.path,
-                line=doc.line_of((*path, "related", i)), key="related",
-                hint=suggestion(rel, cat.metrics),
-            )
-
-
-def _check_cycles(cat: Catalogue, name: str, doc: yamldoc.Document, path: tuple) -> None:
-    def walk(current: str, trail: list[str]) -> None:
-        metric = cat.metrics[current]
-        if metric.type != "derived":
-            return
-        for n in sorted(referenced_names(metric.expression or "")):
-            if n in trail:
-                cycle = " → ".join([*trail[trail.index(n):], n])
-                raise MetricError(
-                    f"derived metrics form a cycle: {cycle}", file=doc.path,
-                    line=doc.line_of((*path, "expression")), key="expression",
-                    hint="a derived metric cannot depend on itself",
-                )
-            if n in cat.metrics:
-                walk(n, [*trail, n])
-
-    walk(name, [name])
-
-
-def _with_line(fn: Any, doc: yamldoc.Document, path: tuple, key: str) -> Any:
-    try:
-        return fn()
-    except MetricError as exc:
-        raise MetricError(exc.message, file=doc.path, line=doc.line_of(path), key=key, hint=exc.hint) from None
+def _check_dependents(
+    cat: Catalogue, chk: Checker, changed: set[str], measures: dict[str, tuple[Any, tuple]],
+    paths: dict[str, tuple],
+) -> None:
+    """Metrics from other files that this file's changes break, reported at the changed entry."""
+    for name, metric in cat.metrics.items():
+        if name in paths:
+            continue
+        try:
+            deps = {f"measure:{n}" for n in cat.measures_read(metric)} | {d.name for d in cat.inputs(metric)}
+        except (KeyError, MetricError):
+            deps = set()
+        hit = sorted(deps & changed)
+        if not hit:
+            continue
+        probe = Checker(None, chk.origin)
+        check_metric(probe, cat, metric, (name,))
+        at = measures[hit[0][8:]][1] if hit[0].startswith("measure:") else paths[hit[0]]
+        for p in probe.problems:
+            if p.severity == "error":
+                chk.error(f"{cat.origins.get(name, BUILTIN)} metric `{name}` breaks: {p.message}", at,
+                          key=at[0], hint=p.hint, entry=f"metric {name}")

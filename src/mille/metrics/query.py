@@ -55,11 +55,15 @@ class MetricQuery:
             if extra not in names:
                 names.append(self.catalogue.measure(extra).name)
         self.measures: list[Measure] = [self.catalogue.measures[n] for n in names]
-        tables = {m.table for m in self.measures}
-        if tables - {"ad_performance"}:
+        crm = sorted(
+            {m.name for m in self.metrics if self.catalogue.tables_of(m) - {"ad_performance"}}
+        )
+        if crm:
             raise QueryError(
-                "metrics over CRM tables need the attribution join",
-                hint="use the pipeline metrics through `mille report`",
+                f"{', '.join(crm)} read{'s' if len(crm) == 1 else ''} CRM records, which meet ad "
+                "rows only through the attribution join; a plain ad_performance query cannot compute "
+                "them",
+                hint="compute pipeline metrics with the attribution analysis",
             )
 
     @property
@@ -89,6 +93,13 @@ class MetricQuery:
             [ibis.asc(c) for c in self.group_columns]
         )
 
+    def sql(self, dialect: str = "duckdb") -> str:
+        """The SQL of :meth:`to_ibis` over the workspace table, for ``--debug`` and golden tests."""
+        import ibis
+
+        t = ibis.table(TABLES["ad_performance"].ibis_schema(), name="ad_performance")
+        return str(ibis.to_sql(self.to_ibis(t), dialect=dialect))
+
     def _filters(self) -> list[str]:
         out = list(self.filters_of_metrics())
         if self.filter:
@@ -98,7 +109,7 @@ class MetricQuery:
     def filters_of_metrics(self) -> list[str]:
         """Filters every requested metric shares; metrics with their own filters are refused
         beside others (each would need its own row set)."""
-        sets = {tuple(sorted(m.filters)) for m in self.metrics}
+        sets = {tuple(self.catalogue.effective_filters(m)) for m in self.metrics}
         if len(sets) > 1:
             raise QueryError(
                 "these metrics have different filters and cannot share one breakdown",
