@@ -240,9 +240,10 @@ def merge(cat: Catalogue, chk: Checker, *, today: date | None = None) -> dict[st
     for key in data:
         if key not in TOP_KEYS:
             chk.error(f"unknown key `{key}`", (key,), key=str(key), hint=suggestion(str(key), TOP_KEYS))
-    measures = _entries(chk, "measures", Measure)
-    metrics = _entries(chk, "metrics", Metric)
-    overrides = _entries(chk, "overrides", MetricOverride)
+    failed: list[tuple[dict, tuple]] = []
+    measures = _entries(chk, "measures", Measure, failed)
+    metrics = _entries(chk, "metrics", Metric, failed)
+    overrides = _entries(chk, "overrides", MetricOverride, failed)
     changed: set[str] = set()
     for name, (m, _) in measures.items():
         if name in cat.measures:
@@ -288,10 +289,11 @@ def merge(cat: Catalogue, chk: Checker, *, today: date | None = None) -> dict[st
         if today is not None:
             review_warnings(chk, cat.metrics[name], path, today)
     _check_dependents(cat, chk, changed, measures, paths)
+    _check_raw_references(cat, chk, failed)
     return summary
 
 
-def _entries(chk: Checker, key: str, model: Any) -> dict[str, tuple[Any, tuple]]:
+def _entries(chk: Checker, key: str, model: Any, failed: list[tuple[dict, tuple]]) -> dict[str, tuple[Any, tuple]]:
     doc = chk.doc
     assert doc is not None
     items = doc.data.get(key) if isinstance(doc.data, dict) else None
@@ -311,6 +313,7 @@ def _entries(chk: Checker, key: str, model: Any) -> dict[str, tuple[Any, tuple]]
             obj = model.model_validate(item)
         except ValidationError as exc:
             pydantic_problems(chk, exc, model, path, entry=f"{key[:-1]} {label or i + 1}")
+            failed.append((item, path))
             continue
         if obj.name in out:
             first = doc.line_of(out[obj.name][1])
@@ -357,3 +360,16 @@ def _check_dependents(
             if p.severity == "error":
                 chk.error(f"{cat.origins.get(name, BUILTIN)} metric `{name}` breaks: {p.message}", at,
                           key=at[0], hint=p.hint, entry=f"metric {name}")
+
+
+def _check_raw_references(cat: Catalogue, chk: Checker, failed: list[tuple[dict, tuple]]) -> None:
+    """Entries that failed their shape check still get their measure names checked, so one
+    run of ``validate`` shows a misspelt measure beside a misspelt unit."""
+    for item, path in failed:
+        if path[0] != "metrics":
+            continue
+        for key in ("measure", "numerator", "denominator"):
+            name = item.get(key)
+            if isinstance(name, str) and name not in cat.measures:
+                chk.error(f"unknown measure `{name}`", (*path, key), hint=suggestion(name, cat.measures),
+                          entry=f"metric {item.get('name')}")

@@ -266,3 +266,9 @@ def version_of(metric: Metric, measures: dict[str, Measure], metrics: dict[str, 
     from mille.metrics.versions import version_of as _version_of
 
     return _version_of(metric, measures, metrics)
+
+
+def json_schema() -> dict[str, object]:
+    """The JSON Schema of a definitions file, for editor completion (``mille metrics schema``)."""
+    schema = DefinitionFile.model_json_schema(mode="validation")
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}

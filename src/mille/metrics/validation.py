@@ -76,12 +76,12 @@ class Checker:
     def warn(self, message: str, path: tuple, **kw: Any) -> None:
         self.add("warning", message, path, **kw)
 
-    def attempt(self, fn: Callable[[], Any], path: tuple, key: str, entry: str | None = None) -> Any:
+    def attempt(self, fn: Callable[[], Any], path: tuple, entry: str | None = None) -> Any:
         """Run a check that raises MetricError; record it at ``path`` instead of stopping."""
         try:
             return fn()
         except MetricError as exc:
-            self.error(exc.message, path, key=key, hint=exc.hint, entry=entry)
+            self.error(exc.message, path, hint=exc.hint, entry=entry)
             return None
 
     @property
@@ -227,7 +227,7 @@ def check_measure(chk: Checker, measure: Measure, path: tuple) -> None:
     if measure.filter is not None:
         from mille.metrics.filters import parse_filter
 
-        chk.attempt(lambda: parse_filter(measure.filter, table), (*path, "filter"), "filter", entry)
+        chk.attempt(lambda: parse_filter(measure.filter, table), (*path, "filter"), entry)
     if measure.time is not None and (
         not table.has(measure.time) or table.column(measure.time).dtype != "date"
     ):
@@ -289,7 +289,7 @@ def check_metric(chk: Checker, cat: Any, metric: Metric, path: tuple) -> None:
 
     for i, text in enumerate(metric.filters):
         for t in sorted(tables) or ["ad_performance"]:
-            chk.attempt(lambda t=t, text=text: parse_filter(text, TABLES[t]), (*path, "filters", i), "filters", entry)
+            chk.attempt(lambda t=t, text=text: parse_filter(text, TABLES[t]), (*path, "filters", i), entry)
     read = set(cat.measures_read(metric))
     for measure, per_platform in metric.source_fields.items():
         if measure not in read:
@@ -309,7 +309,7 @@ def check_metric(chk: Checker, cat: Any, metric: Metric, path: tuple) -> None:
 def _check_derived(chk: Checker, cat: Any, metric: Metric, path: tuple, entry: str) -> None:
     from mille.metrics.arithmetic import referenced_names
 
-    names = chk.attempt(lambda: referenced_names(metric.expression or ""), (*path, "expression"), "expression", entry)
+    names = chk.attempt(lambda: referenced_names(metric.expression or ""), (*path, "expression"), entry)
     if names is None:
         return
     missing = [n for n in sorted(names) if n not in cat.metrics]

@@ -19,6 +19,9 @@ from mille.results import Result
 
 TableRenderer = Callable[[Any], Iterable[RenderableType]]
 _RENDERERS: dict[type, TableRenderer] = {}
+# Renderers registered from outside mille.report (e.g. the demo's) must not stop the term_*
+# modules from loading, so whether they are loaded is tracked on its own.
+_LOADED: list[bool] = []
 
 
 def renders(result_type: type) -> Callable[[TableRenderer], TableRenderer]:
@@ -42,8 +45,9 @@ def _load_renderers() -> None:
 
 
 def renderables(result: Result) -> list[RenderableType]:
-    if not _RENDERERS:
+    if not _LOADED:
         _load_renderers()
+        _LOADED.append(True)
     for cls in type(result).__mro__:
         fn = _RENDERERS.get(cls)
         if fn is not None:
@@ -106,6 +110,10 @@ def render(result: Result, fmt: str, *, width: int | None = None) -> str:
         from mille.report.html import render_html
 
         return render_html(result)
+    if fmt == "markdown":
+        from mille.report.markdown import render_markdown
+
+        return render_markdown(result)
     raise ValueError(f"unknown format {fmt}")
 
 

@@ -1,0 +1,66 @@
+"""Printing a metric's value the way its definition says: decimals, prefix, suffix, unit.
+
+Renderers call :func:`format_value`; they never decide on their own how many decimals a CPM
+has. A value that does not exist (a ratio over a zero denominator) prints as ``—``.
+"""
+
+from __future__ import annotations
+
+import math
+
+from mille.metrics.model import Metric
+
+NO_VALUE = "—"
+SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹"}
+
+
+def format_value(metric: Metric, value: float | None, *, currency: str | None = None) -> str:
+    """``value`` as the metric's display settings say (currency symbol or code for money)."""
+    d = metric.display
+    return format_number(value, metric.unit, d.decimals, prefix=d.prefix, suffix=d.suffix, currency=currency)
+
+
+def format_number(
+    value: float | None,
+    unit: str,
+    decimals: int,
+    *,
+    prefix: str = "",
+    suffix: str = "",
+    currency: str | None = None,
+) -> str:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return NO_VALUE
+    sign = "−" if value < 0 else ""
+    text = f"{abs(value):,.{decimals}f}"
+    if prefix or suffix:
+        return f"{sign}{prefix}{text}{suffix}"
+    if unit == "currency" and currency:
+        symbol = SYMBOLS.get(currency)
+        return f"{sign}{symbol}{text}" if symbol else f"{sign}{text} {currency}"
+    if unit == "percent":
+        return f"{sign}{text} %"
+    return f"{sign}{text}"
+
+
+def format_change(metric: Metric, absolute: float | None, relative: float | None, *,
+                  currency: str | None = None) -> str:
+    """``+1.23 USD (+4.5 %)``: the change in the metric's units and relative to before."""
+    if absolute is None or not math.isfinite(absolute):
+        return NO_VALUE
+    sign = "+" if absolute > 0 else ("−" if absolute < 0 else "±")
+    text = format_value(metric, abs(absolute), currency=currency)
+    if metric.unit == "percent":
+        text = text.replace(" %", " pts").replace("%", " pts")
+    rel = "" if relative is None or not math.isfinite(relative) else f" ({relative * 100:+.1f} %)"
+    return f"{sign}{text}{rel}"
+
+
+def arrow(metric: Metric, absolute: float | None) -> str:
+    """Whether a change is good news: ▲/▼ with a word the terminal can colour."""
+    if absolute is None or not math.isfinite(absolute) or absolute == 0:
+        return "flat"
+    if metric.direction == "neutral":
+        return "up" if absolute > 0 else "down"
+    better = (absolute > 0) == (metric.direction == "higher_is_better")
+    return "better" if better else "worse"
