@@ -1,0 +1,170 @@
+"""Build the demo workspace end to end: generate, write the exports, ingest them, report.
+
+The demo goes through exactly what a user goes through: its data exists only as the platforms'
+export files under ``<workspace>/exports/``, which are ingested by :func:`mille.sources.ingest_paths`
+like any others. The workspace gets the demo's ``mille.yaml`` (USD reporting, the naming
+convention, the EUR→USD rates file) and a ``report.html``. A demo never writes into a directory
+that holds anything else: not a user's workspace, not another seed's demo.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field
+
+from mille.analysis.headline import Headline, headline
+from mille.config import Config, FxConfig, NamingConvention
+from mille.demo import media_plan as plan
+from mille.demo.generate import DemoData, generate
+from mille.demo.writers import ExportFiles, hubspot, write_exports
+from mille.errors import WorkspaceError
+from mille.results import Result
+from mille.workspace import Workspace, resolve_path
+
+MARKER = "demo.json"
+EXPORTS = "exports"
+REPORT = "report.html"
+GENERATOR_VERSION = 1  # bump when a seed's data changes
+
+
+class DemoResult(Result):
+    """What ``mille demo`` did and the headline it found."""
+
+    workspace: str
+    seed: int
+    exports_dir: str
+    ad_exports: list[str]  # file names, in the order they were ingested
+    crm_exports: list[str]  # written for the CRM ingest; not ingested by the demo yet
+    fx_rates: str
+    report_html: str
+    rows_held: int  # ad_performance rows figures are computed from
+    slice_replacements: list[dict[str, Any]]
+    story: list[dict[str, str]]
+    headline: Headline
+    seconds: dict[str, float] = Field(default_factory=dict, exclude=True)  # timings vary: not in JSON
+
+    def rows(self) -> list[dict[str, Any]]:
+        return self.headline.rows()
+
+
+def demo_config() -> Config:
+    return Config(
+        reporting_currency="USD",
+        naming_convention=NamingConvention(pattern=plan.NAMING_PATTERN, applies_to="campaign_name"),
+        fx=FxConfig(rates_file=f"{EXPORTS}/{hubspot.FX_FILE}"),
+    )
+
+
+def build_demo(workspace: str | Path | None = None, seed: int = 0) -> DemoResult:
+    """Build (or rebuild, for the same seed) the demo workspace and report its headline."""
+    root = resolve_path(workspace)
+    _check_target(root, seed)
+    from mille.sources import ingest_paths
+
+    clock = time.perf_counter()
+    seconds: dict[str, float] = {}
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        seconds[name] = round(now - clock, 3)
+        clock = now
+
+    data = generate(seed)
+    lap("generate")
+    with Workspace.init(root, demo_config()) as ws:
+        files = _write_exports_atomically(data, root / EXPORTS)
+        lap("write")
+        ingest_paths(ws, [str(p) for p in files.ads])
+        lap("ingest")
+        result_headline = headline(ws)
+        rows_held = int(ws.engine.scalar(ws.ad_performance().count()))
+        replacements = ws.engine.to_arrow(ws.table("slice_replacements")).to_pylist()
+    report = root / REPORT
+    result = DemoResult(
+        workspace=str(root),
+        seed=seed,
+        exports_dir=str(root / EXPORTS),
+        ad_exports=[p.name for p in files.ads],
+        crm_exports=[p.name for p in files.crm],
+        fx_rates=files.fx_rates.name,
+        report_html=str(report),
+        rows_held=rows_held,
+        slice_replacements=[_plain(r) for r in replacements],
+        story=data.story.effects(),
+        headline=result_headline,
+    )
+    from mille.demo.present import demo_html
+
+    _write_text(report, demo_html(result))
+    (root / MARKER).write_text(
+        json.dumps({"seed": seed, "generator_version": GENERATOR_VERSION}, indent=2) + "\n", encoding="utf-8"
+    )
+    lap("report")
+    seconds["total"] = round(sum(seconds.values()), 3)
+    result.seconds = seconds
+    return result
+
+
+def _check_target(root: Path, seed: int) -> None:
+    if root.exists() and not root.is_dir():
+        raise WorkspaceError("the workspace path is a file, not a directory", file=root,
+                             hint="pass --workspace with a new directory for the demo")
+    if not root.exists() or not any(root.iterdir()):
+        return
+    marker = root / MARKER
+    if not marker.exists():
+        raise WorkspaceError(
+            "the directory is not empty and is not a demo workspace; the demo never writes into it",
+            file=root,
+            hint="pass --workspace with a new directory, e.g. `mille demo --workspace demo-workspace`",
+        )
+    try:
+        held = json.loads(marker.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise WorkspaceError(f"{MARKER} is unreadable", file=marker,
+                             hint="delete the demo directory and run `mille demo` again") from None
+    if held.get("seed") != seed or held.get("generator_version") != GENERATOR_VERSION:
+        raise WorkspaceError(
+            f"the directory holds the demo for seed {held.get('seed')} "
+            f"(generator version {held.get('generator_version')})",
+            file=root,
+            expected=f"seed {seed}, generator version {GENERATOR_VERSION}",
+            hint="delete the directory or pass another --workspace",
+        )
+
+
+def _write_exports_atomically(data: DemoData, target: Path) -> ExportFiles:
+    """Write into a sibling directory and swap it in, so a failure leaves no partial exports."""
+    partial = target.with_name(target.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    try:
+        files = write_exports(data, partial)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    if target.exists():
+        shutil.rmtree(target)  # a previous build of the same seed: identical bytes
+    partial.rename(target)
+
+    def moved(p: Path) -> Path:
+        return target / p.name
+
+    return ExportFiles(
+        ads=[moved(p) for p in files.ads], fx_rates=moved(files.fx_rates), crm=[moved(p) for p in files.crm]
+    )
+
+
+def _write_text(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
+def _plain(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()}
