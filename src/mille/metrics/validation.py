@@ -217,7 +217,7 @@ def check_measure(chk: Checker, measure: Measure, path: tuple) -> None:
         elif measure.agg == "sum" and col.role == "measure" and not col.additive:
             chk.error(f"`{measure.column}` cannot be summed: it is not additive across rows "
                       "(unique people reached on two days are not the sum of each day's)",
-                      (*path, "agg"), entry=entry, hint="use agg: max, or a different column")
+                      _written(chk, path, "agg", "column"), entry=entry, hint="use agg: max, or a different column")
         elif measure.agg in ("max", "min") and col.dtype in ("boolean",):
             chk.error(f"agg: {measure.agg} does not apply to the true/false column `{measure.column}`",
                       (*path, "agg"), entry=entry, hint="use a filter and agg: count")
@@ -238,6 +238,12 @@ def check_measure(chk: Checker, measure: Measure, path: tuple) -> None:
 
 
 DATA_TABLES = ("ad_performance", "crm_leads", "crm_opportunities")
+
+
+def _written(chk: Checker, path: tuple, key: str, fallback: str) -> tuple:
+    """Point at ``key`` when the file wrote it, else at ``fallback`` (a default was in play)."""
+    doc = chk.doc
+    return (*path, key) if doc is not None and (*path, key) in doc.lines else (*path, fallback)
 
 
 def _check_platform_keys(chk: Checker, fields: dict[str, str], path: tuple, entry: str) -> None:
@@ -275,7 +281,8 @@ def check_metric(chk: Checker, cat: Any, metric: Metric, path: tuple) -> None:
         chk.warn(f"interval: {metric.interval} applies to ratio metrics", (*path, "interval"), entry=entry)
     tables = cat.tables_of(metric)
     crm = tables - {"ad_performance"}
-    if crm and "ad_performance" in tables and metric.attribution_window is None:
+    # A derived metric joins nothing itself: the ratios it reads carry their own attribution.
+    if crm and "ad_performance" in tables and metric.attribution_window is None and metric.type != "derived":
         chk.error(
             f"the metric reads ad_performance and {', '.join(sorted(crm))}, which only meet through "
             "attribution", (*path, "attribution_window"), entry=entry,

@@ -1,0 +1,29 @@
+SELECT
+  *
+FROM (
+  SELECT
+    "t1"."platform",
+    COALESCE(
+      SUM(
+        CASE
+          WHEN "t1"."platform" IN ('linkedin_ads', 'facebook_ads')
+          THEN "t1"."spend_reporting"
+          ELSE NULL
+        END
+      ),
+      0
+    ) AS "lead_form_spend",
+    COALESCE(SUM("t1"."leads"), 0) AS "leads"
+  FROM (
+    SELECT
+      *
+    FROM "ad_performance" AS "t0"
+    WHERE
+      "t0"."date_day" >= MAKE_DATE(2026, 9, 1)
+      AND "t0"."period_end" <= MAKE_DATE(2026, 9, 30)
+  ) AS "t1"
+  GROUP BY
+    1
+) AS "t2"
+ORDER BY
+  "t2"."platform" ASC
