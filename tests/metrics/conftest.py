@@ -56,7 +56,7 @@ def fixture_ws(tmp_path: Path, ad_rows: pa.Table) -> Iterator[Path]:
     """A workspace holding the fixture rows."""
     from mille.workspace import Workspace, init_workspace
 
-    path = tmp_path / "ws"
+    path = tmp_path / "fixture-ws"  # not "ws": the shared tmp_ws fixture uses that name
     init_workspace(path)
     with Workspace.open(path) as ws:
         ws.engine.insert("ad_performance", ad_rows)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -78,7 +79,9 @@ def validate_command(ctx: click.Context, file: Path | None, fmt: str) -> None:
     report = validate_file(target)
     emit(report, fmt)
     if not report.ok:
-        ctx.exit(2)
+        # SystemExit, not ctx.exit: the entry point runs click with standalone_mode=False,
+        # where ctx.exit's code would be returned and lost.
+        sys.exit(2)
 
 
 @command.command("schema")
