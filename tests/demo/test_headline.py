@@ -97,6 +97,7 @@ def test_renderers_show_the_computed_figures(truth_ws) -> None:
     assert "All platforms" in table and "Microsoft Advertising" in table
     assert f"${cpm.after.value:,.2f}" in table and f"${cpm.before.value:,.2f}" in table
     assert f"{cpm.change_pct:+.1f} %".replace("-", "−") in table
+    assert "−0.0 %" not in table
     assert f"{h.figure('impressions').after.value:,.0f}" in table
     data = json.loads(render(h, "json"))
     assert data["figures"][3]["metric"] == "cpm" and data["figures"][3]["after"]["value"] == pytest.approx(cpm.after.value)

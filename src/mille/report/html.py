@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 
 from mille import __version__
 from mille.analysis.headline import Figure, Headline
-from mille.report.term_headline import RATIOS, VOLUMES, number
+from mille.report.term_headline import RATIOS, VOLUMES, number, signed_pct
 from mille.results import Result
 
 HtmlRenderer = Callable[[Any], str]
@@ -121,7 +121,7 @@ def _change(f: Figure) -> tuple[str, str]:
     if pct is None:
         return "—", ""
     css = ("up" if pct > 0 else "down") + (" big" if abs(pct) >= 10 else "")
-    return f"{pct:+.1f} %".replace("-", "−"), css
+    return signed_pct(pct), css
 
 
 def _value(f: Figure, side: str, currency: str) -> tuple[str, str]:

@@ -43,11 +43,18 @@ def number(value: float | None, unit: str, currency: str) -> str:
     return f"{value:,.2f}"
 
 
+def signed_pct(pct: float) -> str:
+    """``+12.3 %`` / ``−4.0 %``; a change that rounds to nothing is ``0.0 %``."""
+    if round(pct, 1) == 0:
+        return "0.0 %"
+    return f"{pct:+.1f} %".replace("-", "−")
+
+
 def change(figure: Figure) -> Text:
     pct = figure.change_pct
     if pct is None:
         return Text("—", style="dim")
-    text = f"{pct:+.1f} %".replace("-", "−")
+    text = signed_pct(pct)
     if abs(pct) < 0.05:
         return Text(text, style="dim")
     return Text(text, style="bold" if abs(pct) >= 10 else "")
