@@ -1,0 +1,148 @@
+"""From bytes on disk to text mille can read: container, encoding and delimiter, never the name.
+
+Platforms save what their users' spreadsheets like: Google Ads' "Excel .csv" and LinkedIn's
+exports are UTF-16LE with a BOM and TAB-separated under a ``.csv`` name; Meta writes UTF-8 with a
+BOM; re-saves from European Excel use ``;``. So the container is sniffed from magic bytes, the
+encoding from the BOM (UTF-8 without one, cp1252 as the last resort), and the delimiter from the
+header row found later (see :mod:`mille.sources.layout`).
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from mille.errors import InputError
+
+XLSX_MAGIC = b"PK\x03\x04"
+CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE: legacy .xls or an encrypted .xlsx
+PARQUET_MAGIC = b"PAR1"
+HEAD_BYTES = 256 * 1024
+
+
+@dataclass
+class Payload:
+    """One file's bytes and what they are."""
+
+    path: Path
+    data: bytes
+    file_hash: str
+    container: str  # text, xlsx, parquet
+    encoding: str = "utf-8"  # for text: utf-8, utf-8-sig, utf-16-le, utf-16-be, cp1252
+    bom: int = 0
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+def load(path: Path) -> Payload:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError("no such file", file=path, hint="check the path or the glob") from None
+    except IsADirectoryError:
+        raise InputError("this is a folder, not a file", file=path) from None
+    except PermissionError:
+        raise InputError("cannot read the file (permission denied)", file=path) from None
+    digest = hashlib.sha256(data).hexdigest()
+    if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
+        raise InputError(
+            "the file is empty", file=path, hint="download the export again; it has no header and no rows"
+        )
+    if data.startswith(CFB_MAGIC):
+        raise InputError(
+            "this is a password-protected workbook or a legacy .xls file, which mille cannot open",
+            file=path,
+            hint="open it in Excel, remove the password, and save it as .xlsx or .csv",
+        )
+    if data.startswith(XLSX_MAGIC):
+        return Payload(path, data, digest, "xlsx")
+    if data.startswith(PARQUET_MAGIC) and data.endswith(PARQUET_MAGIC):
+        return Payload(path, data, digest, "parquet")
+    encoding, bom = sniff_encoding(data)
+    return Payload(path, data, digest, "text", encoding, bom)
+
+
+def sniff_encoding(data: bytes) -> tuple[str, int]:
+    """The encoding and BOM length: from the BOM, else UTF-8 if the head decodes, else cp1252."""
+    if data.startswith(codecs.BOM_UTF8):
+        return "utf-8", 3
+    if data.startswith(codecs.BOM_UTF16_LE):
+        return "utf-16-le", 2
+    if data.startswith(codecs.BOM_UTF16_BE):
+        return "utf-16-be", 2
+    head = data[:HEAD_BYTES]
+    # UTF-16 without a BOM: every other byte of ASCII text is NUL.
+    if len(head) >= 4 and head[1:40:2].count(0) >= 15 and head[0:40:2].count(0) == 0:
+        return "utf-16-le", 0
+    if b"\x00" in head:
+        raise InputError(
+            "the file is binary, not text, CSV or XLSX",
+            hint="give mille the CSV, TSV or XLSX file the platform exported",
+        )
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 4:  # not just a character cut by the head's end
+            return "cp1252", 0
+    return "utf-8", 0
+
+
+def decode_head(payload: Payload, limit: int = HEAD_BYTES) -> str:
+    """The first ``limit`` bytes as text (the header and preamble are always in there)."""
+    chunk = payload.data[payload.bom : payload.bom + limit]
+    if payload.encoding.startswith("utf-16") and len(chunk) % 2:
+        chunk = chunk[:-1]
+    return chunk.decode(payload.encoding, errors="ignore" if len(payload.data) > limit else "strict")
+
+
+def to_utf8(payload: Payload) -> bytes:
+    """The whole text as UTF-8 bytes without BOM (what the CSV reader takes)."""
+    body = payload.data[payload.bom :]
+    if payload.encoding == "utf-8":
+        return body
+    try:
+        return body.decode(payload.encoding).encode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = body[: exc.start].decode(payload.encoding, errors="ignore").count("\n") + 1
+        raise InputError(
+            f"the text cannot be decoded as {payload.encoding} (byte {exc.start + payload.bom})",
+            file=payload.path,
+            line=line,
+            hint="the file is damaged or truncated; download it again",
+        ) from None
+
+
+def check_utf8(payload: Payload, data: bytes) -> bytes:
+    """Fall back to cp1252 when a BOM-less file turns out not to be UTF-8 after its head."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if payload.bom:
+            line = data[: exc.start].count(b"\n") + 1
+            raise InputError(
+                "the file says it is UTF-8 (BOM) but has bytes that are not",
+                file=payload.path,
+                line=line,
+                hint="the file is damaged; download it again",
+            ) from None
+        payload.encoding = "cp1252"
+        return data.decode("cp1252", errors="replace").encode("utf-8")
+    return data
+
+
+_LINE = re.compile(rb"\r\n|\n|\r")
+
+
+def line_offsets(data: bytes, count: int) -> list[int]:
+    """Byte offsets of the starts of the first ``count`` lines."""
+    offsets = [0]
+    for m in _LINE.finditer(data):
+        if len(offsets) >= count:
+            break
+        offsets.append(m.end())
+    return offsets

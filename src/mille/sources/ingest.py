@@ -1,0 +1,306 @@
+"""``ingest_paths``: read every export given, then write them to the workspace in one transaction.
+
+Everything that can fail on bad input happens before the first write: every file is read and
+unified, converted to the reporting currency and matched against the naming convention. Then one
+transaction writes rows, resolves overlaps (see :mod:`mille.sources.overlaps`) and logs the
+ingest, its totals checks and its replacements. Whatever fails, the workspace is as it was.
+A file whose bytes are already held is skipped without being read again.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import json
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from mille import schema
+from mille.errors import InputError
+from mille.sources import overlaps
+from mille.sources.currency import Rates
+from mille.sources.export import ParsedExport, read_export
+from mille.sources.format import get_format
+from mille.sources.lookups import Lookups
+from mille.sources.naming import NamingOutcome, apply_convention
+from mille.sources.summary import (
+    FileIngest,
+    IngestSummary,
+    NamingReport,
+    ReconciliationRow,
+    SliceChange,
+)
+from mille.sources.unified import ARROW_TYPES, repeat
+from mille.sources.warehouse import TableRef
+from mille.workspace import Workspace
+
+EXTENSIONS = (".csv", ".tsv", ".txt", ".xlsx", ".parquet")
+
+
+@dataclass
+class _Item:
+    target: str  # a file path or url::table
+    file_hash: str | None = None
+    parsed: ParsedExport | None = None
+    skip: str | None = None
+
+
+def expand_paths(paths: Sequence[str | Path]) -> list[str]:
+    """Files as given; folders' export files (sorted); globs; ``url::schema.table`` refs."""
+    out: list[str] = []
+    for raw in paths:
+        text = str(raw)
+        if TableRef.parse(text):
+            out.append(text)
+            continue
+        path = Path(text).expanduser()
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in EXTENSIONS)
+            if not found:
+                raise InputError("the folder holds no CSV, TSV, XLSX or Parquet files", file=path)
+            out.extend(str(p) for p in found)
+        elif any(ch in text for ch in "*?["):
+            matches = sorted(glob.glob(text))  # noqa: PTH207  (absolute patterns, which Path.glob refuses)
+            if not matches:
+                raise InputError("no file matches this pattern", file=text, hint="check the glob")
+            out.extend(matches)
+        else:
+            out.append(str(path))
+    if not out:
+        raise InputError("no files given", hint="mille ingest FILE_OR_FOLDER …")
+    seen: set[str] = set()
+    return [p for p in out if not (p in seen or seen.add(p))]
+
+
+def period_arg(period: str | tuple[date, date] | None) -> tuple[date, date] | None:
+    if period is None or isinstance(period, tuple):
+        return period
+    from mille.periods import parse_period
+
+    p = parse_period(period)
+    return (p.start, p.end)
+
+
+def held_hashes(ws: Workspace) -> set[str]:
+    t = ws.engine.table("ingests")
+    rows = ws.engine.to_arrow(t.filter(t.status == "ingested").select("file_hash").distinct())
+    return set(rows.column("file_hash").to_pylist())
+
+
+def ingest_paths(
+    ws: Workspace,
+    paths: Sequence[str | Path],
+    *,
+    format: str | None = None,
+    account_currency: str | None = None,
+    period: str | tuple[date, date] | None = None,
+    mapping: str | Path | None = None,
+    progress: bool = False,
+) -> IngestSummary:
+    """Ingest files, folders, globs and ``url::schema.table`` refs into ``ws`` as one transaction."""
+    items = [_Item(t) for t in expand_paths(paths)]
+    span = period_arg(period)
+    held = held_hashes(ws)
+    kwargs: dict[str, Any] = {"format": format, "account_currency": account_currency, "period": span,
+                              "mapping": mapping}
+    seen: set[str] = set()
+    with _progress(progress, len(items)) as step:
+        for item in items:
+            step(item.target)
+            if TableRef.parse(item.target) is None:
+                item.file_hash = _hash(item.target)
+                if item.file_hash in held:
+                    item.skip = "already ingested (same bytes)"
+                    continue
+                if item.file_hash in seen:
+                    item.skip = "the same bytes were given twice in this call"
+                    continue
+                seen.add(item.file_hash)
+            item.parsed = read_export(item.target, **kwargs)
+            if item.parsed.file_hash in held:
+                item.skip = "already ingested (same content)"
+    lookups = Lookups()
+    for item in items:
+        p = item.parsed
+        if p is not None and p.role == "lookup" and p.lookup_kind:
+            lookups.add(p.lookup_kind, p.table)
+    if lookups:
+        for item in items:
+            p = item.parsed
+            if p is not None and p.role == "facts" and not item.skip and p.encoding is not None and _uses_lookups(p):
+                item.parsed = read_export(item.target, **kwargs, lookups=lookups)
+    facts = [i for i in items if i.parsed is not None and i.parsed.role == "facts" and not i.skip]
+    rates = Rates(ws.config.fx, ws.config.reporting_currency, ws.path)
+    naming = NamingOutcome()
+    names_seen: set[str] = set()
+    unmatched: set[str] = set()
+    for item in facts:
+        p = item.parsed
+        assert p is not None
+        table = p.table
+        converted = rates.convert(table.column("spend").combine_chunks(), table.column("currency").combine_chunks(),
+                                  table.column("date_day").combine_chunks(), file=p.path)
+        table = table.set_column(table.schema.get_field_index("spend_reporting"), "spend_reporting", converted)
+        if ws.config.naming_convention is not None:
+            table, outcome = apply_convention(table, ws.config.naming_convention)
+            names_seen.update(outcome.checked)
+            naming.unmatched_rows += outcome.unmatched_rows
+            unmatched.update(outcome.unmatched)
+        p.table = table
+    summary_files: list[FileIngest] = []
+    changes: list[SliceChange] = []
+    recs: list[ReconciliationRow] = []
+    written = 0
+    with ws.engine.transaction():
+        sequence = int(ws.engine.scalar(ws.engine.table("ingests").count())) + 1
+        for item in items:
+            if item.parsed is None or item.skip or item.parsed.role != "facts":
+                summary_files.append(_file_entry(item, None))
+                continue
+            ingest_id = f"ing{sequence:05d}-{item.parsed.file_hash[:8]}"
+            sequence += 1
+            entry, file_changes, file_recs = _write(ws, item, ingest_id)
+            summary_files.append(entry)
+            changes += file_changes
+            recs += file_recs
+            written += entry.rows
+    report = None
+    if ws.config.naming_convention is not None:
+        nc = ws.config.naming_convention
+        report = NamingReport(pattern=nc.pattern, applies_to=nc.applies_to, names=len(names_seen),
+                              matched=len(names_seen - unmatched), unmatched=sorted(unmatched),
+                              unmatched_rows=naming.unmatched_rows)
+    return IngestSummary(
+        workspace=str(ws.path), reporting_currency=ws.config.reporting_currency, files=summary_files,
+        changes=changes, naming=report, reconciliations=recs, rows_written=written,
+        spend_reporting=sum(f.spend_reporting or 0.0 for f in summary_files),
+    )
+
+
+def _uses_lookups(p: ParsedExport) -> bool:
+    fmt = get_format(p.format)
+    return bool(fmt.joins) or fmt.uses_lookups
+
+
+def _write(ws: Workspace, item: _Item, ingest_id: str) -> tuple[FileIngest, list[SliceChange], list[ReconciliationRow]]:
+    p = item.parsed
+    assert p is not None
+    table = p.table
+    n = table.num_rows
+    table = table.set_column(table.schema.get_field_index("ingest_id"), "ingest_id", repeat(ingest_id, n, pa.string()))
+    table, found = overlaps.resolve(ws, table, ingest_id) if n else (table, [])
+    ws.engine.insert("ad_performance", table)
+    spend_reporting = float(pc.sum(table.column("spend_reporting")).as_py() or 0.0)
+    rng = p.date_range()
+    accounts = _accounts(table)
+    now = datetime.now(UTC).replace(tzinfo=None)
+    log = {
+        "ingest_id": ingest_id, "started_at": now, "source_relation": p.source_relation, "path": p.path,
+        "file_hash": p.file_hash, "source_format": p.format, "target_table": "ad_performance",
+        "platform": p.platform, "account_ids": accounts, "level": p.level,
+        "date_min": rng[0] if rng else None, "date_max": rng[1] if rng else None, "rows": n,
+        "spend": float(pc.sum(table.column("spend")).as_py() or 0.0), "status": "ingested",
+        "warnings": json.dumps(p.warnings, ensure_ascii=False), "metadata": json.dumps(p.metadata, ensure_ascii=False),
+    }
+    ws.engine.insert("ingests", _rows_table(schema.INGESTS, [log]))
+    recs = [ReconciliationRow(source_relation=p.source_relation, total_label=r.label, line=r.line, measure=r.measure,
+                              total_value=r.total_value, rows_value=r.rows_value, rows_covered=r.rows_covered,
+                              difference=r.difference, reconciled=r.reconciled) for r in p.reconciliations]
+    ws.engine.insert("reconciliations", _rows_table(schema.RECONCILIATIONS, [
+        {"ingest_id": ingest_id, "source_relation": r.source_relation, "total_label": r.total_label,
+         "measure": r.measure, "total_value": r.total_value, "rows_value": r.rows_value,
+         "difference": r.difference, "reconciled": r.reconciled} for r in recs]))
+    changes = [SliceChange(action=c.action, ingest_id=ingest_id, source_relation=p.source_relation,
+                           other_ingest_id=c.other_ingest_id, other_source=c.other_source, platform=c.platform,
+                           account=c.account, level=c.level, date_min=c.date_min, date_max=c.date_max,
+                           rows=c.rows, spend=c.spend, partial=c.partial) for c in found]
+    ws.engine.insert("slice_replacements", _rows_table(schema.SLICE_REPLACEMENTS, [
+        {"ingest_id": ingest_id, "replaced_ingest_id": c.other_ingest_id, "action": c.action,
+         "platform": c.platform, "account_id": c.account, "level": c.level, "date_min": c.date_min,
+         "date_max": c.date_max, "rows": c.rows, "spend": c.spend} for c in changes]))
+    warnings = list(p.warnings)
+    warnings += [f"{c.other_source}: rows reached outside this export's days and were replaced whole"
+                 for c in changes if c.partial and c.action == "replaced"]
+    item.parsed.table = table
+    return _file_entry(item, ingest_id, spend_reporting, warnings), changes, recs
+
+
+def _file_entry(item: _Item, ingest_id: str | None, spend_reporting: float | None = None,
+                warnings: list[str] | None = None) -> FileIngest:
+    p = item.parsed
+    name = Path(item.target).name if TableRef.parse(item.target) is None else item.target.split("::", 1)[1]
+    if p is None:
+        return FileIngest(path=item.target, source_relation=name, status="skipped", reason=item.skip)
+    status = "skipped" if item.skip else ("ingested" if p.role == "facts" else p.role)
+    reason = item.skip
+    if p.role == "lookup":
+        reason = f"connector lookup table ({p.lookup_kind}): names the report tables ingested with it"
+    elif p.role == "reference":
+        reason = p.format_label
+    rng = p.date_range() if status == "ingested" else None
+    return FileIngest(
+        path=p.path, source_relation=p.source_relation, status=status, reason=reason, format=p.format,
+        format_label=p.format_label, language=p.language, encoding=p.encoding, platform=p.platform,
+        level=p.level if status == "ingested" else None, ingest_id=ingest_id,
+        rows=p.rows if status == "ingested" else 0,
+        date_min=rng[0] if rng else None, date_max=rng[1] if rng else None,
+        spend=p.spend_by_currency() if status == "ingested" else {}, spend_reporting=spend_reporting,
+        totals_checked=len(p.reconciliations), totals_differing=sum(1 for r in p.reconciliations if not r.reconciled),
+        warnings=warnings if warnings is not None else list(p.warnings), metadata=p.metadata,
+    )
+
+
+def _accounts(table: pa.Table) -> str | None:
+    ids = pc.unique(pc.coalesce(table.column("account_id"), table.column("account_name"))).to_pylist()
+    named = sorted(str(i) for i in ids if i is not None)
+    return ",".join(named) if named else None
+
+
+def _rows_table(spec: schema.Table, rows: list[dict[str, Any]]) -> pa.Table:
+    arrow = pa.schema([(c.name, ARROW_TYPES[c.dtype]) for c in spec.columns])
+    return pa.Table.from_pylist(rows, schema=arrow)
+
+
+def _hash(target: str) -> str:
+    path = Path(target)
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 22), b""):
+                digest.update(block)
+    except FileNotFoundError:
+        raise InputError("no such file", file=path, hint="check the path or the glob") from None
+    except IsADirectoryError:
+        raise InputError("this is a folder, not a file", file=path) from None
+    return digest.hexdigest()
+
+
+@contextmanager
+def _progress(enabled: bool, total: int) -> Iterator[Any]:
+    if not enabled:
+        yield lambda _name: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("reading {task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("", total=total)
+        started = False
+
+        def step(name: str) -> None:
+            nonlocal started
+            if started:
+                bar.advance(task)
+            started = True
+            bar.update(task, description=Path(name).name)
+
+        yield step
+        bar.advance(task)
