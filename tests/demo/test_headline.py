@@ -92,9 +92,11 @@ def test_empty_workspace_is_a_clear_error(tmp_ws: Path) -> None:
 
 def test_renderers_show_the_computed_figures(truth_ws) -> None:
     h = headline(truth_ws)
-    table = render(h, "table", width=200)
+    table = render(h, "table", width=80)
+    assert max(len(line) for line in table.splitlines()) <= 80, "fits an 80-column terminal"
     cpm = h.figure("cpm")
-    assert "All platforms" in table and "Microsoft Advertising" in table
+    header = table.split("─")[0]
+    assert "All" in header and "platforms" in header and "Microsoft" in header and "Advertising" in header
     assert f"${cpm.after.value:,.2f}" in table and f"${cpm.before.value:,.2f}" in table
     assert f"{cpm.change_pct:+.1f} %".replace("-", "−") in table
     assert "−0.0 %" not in table

@@ -84,7 +84,10 @@ def build_demo(workspace: str | Path | None = None, seed: int = 0) -> DemoResult
         lap("ingest")
         result_headline = headline(ws)
         rows_held = int(ws.engine.scalar(ws.ad_performance().count()))
-        replacements = ws.engine.to_arrow(ws.table("slice_replacements")).to_pylist()
+        replacements = sorted(
+            ws.engine.to_arrow(ws.table("slice_replacements")).to_pylist(),
+            key=lambda r: (str(r.get("platform")), str(r.get("account_id")), str(r.get("date_min"))),
+        )
     report = root / REPORT
     result = DemoResult(
         workspace=str(root),

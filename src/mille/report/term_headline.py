@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from rich import box
 from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -64,21 +65,29 @@ def _period_name(period: dict[str, str]) -> str:
     return period.get("label") or f"{period['start']}..{period['end']}"
 
 
+def _header(label: str) -> str:
+    """Platform labels over two lines when long, so the table fits an 80-column terminal."""
+    if label == "All platforms":
+        return "All\nplatforms"
+    first, _, rest = label.partition(" ")
+    return f"{first}\n{rest}" if len(label) > 10 and rest else label
+
+
 def _table(h: Headline, metrics: tuple[str, ...], title: str) -> Table:
+    """Platforms across, each metric down as before / after / change."""
     before, after = _period_name(h.before), _period_name(h.after)
-    table = Table(title=title, title_justify="left", header_style="bold", show_edge=False, pad_edge=False)
-    table.add_column("Platform")
-    for name in metrics:
-        label = h.figure(name).metric_label
-        table.add_column(f"{label}\n{before}", justify="right")
-        table.add_column(f"{label}\n{after}", justify="right")
-        table.add_column("change", justify="right")
+    table = Table(title=title, title_justify="left", title_style="bold", header_style="bold",
+                  box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table.add_column("")
     for platform in h.platforms:
-        cells: list[str | Text] = [h.figure(metrics[0], platform).label]
-        for name in metrics:
-            f = h.figure(name, platform)
-            cells += [_cell(f, "before", h.currency), _cell(f, "after", h.currency), change(f)]
-        table.add_row(*cells, style="bold" if platform == "all" else None)
+        table.add_column(_header(h.figure(metrics[0], platform).label), justify="right",
+                         style="bold" if platform == "all" else None)
+    for name in metrics:
+        table.add_row(Text(h.figure(name).metric_label, style="bold"), *[""] * len(h.platforms))
+        for side, period in (("before", before), ("after", after)):
+            table.add_row(f"  {period}", *(_cell(h.figure(name, p), side, h.currency) for p in h.platforms))
+        table.add_row("  change", *(change(h.figure(name, p)) for p in h.platforms),
+                      end_section=name != metrics[-1])
     return table
 
 
@@ -90,14 +99,15 @@ def _cell(f: Figure, side: str, currency: str) -> str:
 def headline_renderables(h: Headline) -> list[RenderableType]:
     thin = any(v.thin for f in h.figures for v in (f.before, f.after))
     notes = (
-        "Ratios are ratios of the sums in the table above them: CPM = 1000 × spend ÷ impressions, "
-        "CPC = spend ÷ clicks, CTR = clicks ÷ impressions."
+        "Each ratio is computed from the sums in the volume table, in the same column: "
+        "CPM = 1000 × spend ÷ impressions, CPC = spend ÷ clicks, CTR = clicks ÷ impressions."
     )
     if thin:
         notes += " * the base is below the metric's minimum: too thin to read."
     return [
         Text(f"{_period_name(h.after)} against {_period_name(h.before)}, spend in {h.currency}", style="bold"),
         _table(h, VOLUMES, "Volume"),
+        Text(""),
         _table(h, RATIOS, "Price and response"),
         Text(notes, style="dim"),
     ]
