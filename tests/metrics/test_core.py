@@ -91,3 +91,16 @@ def test_filters_reject_anything_but_conditions_on_columns() -> None:
     ):
         with pytest.raises(MetricError):
             MetricQuery(cat, cat.resolve("cpm"), filter=hostile).to_ibis(_table())
+
+
+def test_values_print_as_their_definition_says() -> None:
+    from mille.metrics.display import format_value
+
+    cat = load_catalogue()
+    assert format_value(cat.get("cpm"), 12.345, currency="USD") == "$12.35"
+    assert format_value(cat.get("cpm"), -3.5, currency="CHF") == "−3.50 CHF"
+    assert format_value(cat.get("ctr"), 0.4567) == "0.46 %"
+    assert format_value(cat.get("impressions"), 1234567.0) == "1,234,567"
+    assert format_value(cat.get("conversions"), 12.25) == "12.2"
+    assert format_value(cat.get("cpm"), float("nan"), currency="USD") == "—"
+    assert format_value(cat.get("cpc"), None) == "—"

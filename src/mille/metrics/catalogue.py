@@ -22,6 +22,7 @@ from mille import yamldoc
 from mille.errors import MetricError, suggestion
 from mille.metrics.arithmetic import referenced_names
 from mille.metrics.files import read_file, read_text
+from mille.metrics.filters import parse_filter
 from mille.metrics.model import Measure, Metric, MetricOverride
 from mille.metrics.validation import (
     Checker,
@@ -32,6 +33,7 @@ from mille.metrics.validation import (
     review_warnings,
 )
 from mille.metrics.versions import normal_form, version_of
+from mille.schema import TABLES
 
 WORKSPACE_FILE = "metrics.yaml"
 BUILTIN = "built-in"
@@ -368,8 +370,18 @@ def _check_raw_references(cat: Catalogue, chk: Checker, failed: list[tuple[dict,
     for item, path in failed:
         if path[0] != "metrics":
             continue
+        entry = f"metric {item.get('name')}"
+        tables = set()
         for key in ("measure", "numerator", "denominator"):
             name = item.get(key)
             if isinstance(name, str) and name not in cat.measures:
                 chk.error(f"unknown measure `{name}`", (*path, key), hint=suggestion(name, cat.measures),
-                          entry=f"metric {item.get('name')}")
+                          entry=entry)
+            elif isinstance(name, str):
+                tables.add(cat.measures[name].table)
+        filters = item.get("filters")
+        if isinstance(filters, list):
+            for i, text in enumerate(filters):
+                if isinstance(text, str):
+                    for t in sorted(tables) or ["ad_performance"]:
+                        chk.attempt(lambda t=t, text=text: parse_filter(text, TABLES[t]), (*path, "filters", i), entry)

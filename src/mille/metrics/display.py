@@ -41,26 +41,3 @@ def format_number(
     if unit == "percent":
         return f"{sign}{text} %"
     return f"{sign}{text}"
-
-
-def format_change(metric: Metric, absolute: float | None, relative: float | None, *,
-                  currency: str | None = None) -> str:
-    """``+1.23 USD (+4.5 %)``: the change in the metric's units and relative to before."""
-    if absolute is None or not math.isfinite(absolute):
-        return NO_VALUE
-    sign = "+" if absolute > 0 else ("−" if absolute < 0 else "±")
-    text = format_value(metric, abs(absolute), currency=currency)
-    if metric.unit == "percent":
-        text = text.replace(" %", " pts").replace("%", " pts")
-    rel = "" if relative is None or not math.isfinite(relative) else f" ({relative * 100:+.1f} %)"
-    return f"{sign}{text}{rel}"
-
-
-def arrow(metric: Metric, absolute: float | None) -> str:
-    """Whether a change is good news: ▲/▼ with a word the terminal can colour."""
-    if absolute is None or not math.isfinite(absolute) or absolute == 0:
-        return "flat"
-    if metric.direction == "neutral":
-        return "up" if absolute > 0 else "down"
-    better = (absolute > 0) == (metric.direction == "higher_is_better")
-    return "better" if better else "worse"

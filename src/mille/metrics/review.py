@@ -95,7 +95,8 @@ def _report(file: str | None, exists: bool, cat: Any, chk: Any, summary: dict[st
         errors=len(errors),
         warnings=len(chk.problems) - len(errors),
         problems=[ProblemItem(severity=p.severity, message=p.message, file=p.file, line=p.line,
-                              key=p.key, entry=p.entry, hint=p.hint) for p in chk.problems],
+                              key=p.key, entry=p.entry, hint=p.hint)
+                  for p in sorted(chk.problems, key=lambda p: (p.line is None, p.line or 0))],
         measures=summary.get("measures", []),
         metrics=summary.get("metrics", []),
         replaced=summary.get("replaced", []),

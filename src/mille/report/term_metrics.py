@@ -29,16 +29,21 @@ DIRECTION = {"higher_is_better": "higher is better", "lower_is_better": "lower i
 @renders(MetricList)
 def render_list(result: MetricList) -> Iterable[RenderableType]:
     table = Table(title="Metrics", header_style="bold", title_justify="left")
-    for col in ("metric", "label", "formula", "unit", "owner", "origin", "version"):
-        table.add_column(col, overflow="fold")
+    table.add_column("metric", no_wrap=True)
+    table.add_column("label", ratio=1)
+    table.add_column("formula", ratio=2)
+    table.add_column("origin")
+    table.add_column("version", no_wrap=True)
     for m in result.metrics:
-        name = Text(m.name, style="bold" if m.headline else "")
+        label = Text(m.label)
         if m.aliases:
-            name.append(f" ({', '.join(m.aliases)})", style="dim")
-        origin = m.origin if m.change is None else f"{m.origin} ({m.change} built-in)"
-        table.add_row(name, m.label, m.formula, m.unit, m.owner, origin, Text(m.version, style="dim"))
+            label.append(f" ({', '.join(m.aliases)})", style="dim")
+        origin = m.origin if m.change is None else f"{m.origin}, {m.change}"
+        table.add_row(Text(m.name, style="bold" if m.headline else ""), label, m.formula, origin,
+                      Text(m.version, style="dim"))
     yield table
-    yield Text("Bold: shown by default in reports. `mille metrics show NAME` prints a metric's glossary page.", style="dim")
+    yield Text("Bold: shown by default in reports. Aliases in brackets. `mille metrics show NAME` prints "
+               "a metric's glossary page; --format json adds unit, direction and owner.", style="dim")
 
 
 @renders(GlossaryPage)
