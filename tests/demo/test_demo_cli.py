@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from demo_oracle import read_all
+
+from .demo_oracle import read_all
 
 BEFORE, AFTER = "2026-09", "2026-10"
 

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from demo_truth import load_truth
 
 from mille.analysis.headline import ALL, headline
 from mille.demo.build import demo_config
@@ -20,6 +19,8 @@ from mille.errors import QueryError
 from mille.report.html import render_html
 from mille.report.render import render
 from mille.workspace import Workspace
+
+from .demo_truth import load_truth
 
 BEFORE, AFTER = "2026-09", "2026-10"
 

@@ -11,7 +11,12 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
-from demo_oracle import (
+from hypothesis import given
+from hypothesis import strategies as st
+
+from mille.demo.writers import cells, google_ads, hubspot, linkedin, meta, microsoft, write_exports
+
+from .demo_oracle import (
     decode,
     read_all,
     read_file,
@@ -20,10 +25,6 @@ from demo_oracle import (
     read_meta,
     read_microsoft,
 )
-from hypothesis import given
-from hypothesis import strategies as st
-
-from mille.demo.writers import cells, google_ads, hubspot, linkedin, meta, microsoft, write_exports
 
 
 def _by_name(files, prefix: str) -> list[Path]:

@@ -1,0 +1,1 @@
+"""The demo generator, its export files, the headline and `mille demo`."""
