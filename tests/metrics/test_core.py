@@ -104,3 +104,10 @@ def test_values_print_as_their_definition_says() -> None:
     assert format_value(cat.get("conversions"), 12.25) == "12.2"
     assert format_value(cat.get("cpm"), float("nan"), currency="USD") == "—"
     assert format_value(cat.get("cpc"), None) == "—"
+
+
+def test_a_query_names_the_versions_it_computes() -> None:
+    cat = load_catalogue()
+    q = MetricQuery(cat, cat.resolve("cpm,cpl"))
+    assert q.versions() == {"cpm": cat.version("cpm"), "cost_per_lead": cat.version("cost_per_lead")}
+    assert len(set(q.versions().values())) == 2

@@ -93,6 +93,10 @@ class MetricQuery:
             [ibis.asc(c) for c in self.group_columns]
         )
 
+    def versions(self) -> dict[str, str]:
+        """The definition version of every requested metric, for results to carry."""
+        return {m.name: self.catalogue.version(m.name) for m in self.metrics}
+
     def sql(self, dialect: str = "duckdb") -> str:
         """The SQL of :meth:`to_ibis` over the workspace table, for ``--debug`` and golden tests."""
         import ibis
