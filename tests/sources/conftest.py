@@ -57,15 +57,20 @@ def snapshot(path: Path) -> dict[str, Any]:
     return out
 
 
-def totals(path: Path, *, counted: bool = True) -> dict[str, Any]:
+def totals(where: Path | Workspace, *, counted: bool = True) -> dict[str, Any]:
     """Sums of the additive measures and the row count, over the rows figures use."""
-    with Workspace.open(path, read_only=True) as ws:
-        t = ws.ad_performance() if counted else ws.engine.table("ad_performance")
-        row = ws.engine.to_arrow(t.aggregate(
-            rows=t.count(), spend=t.spend.sum(), spend_reporting=t.spend_reporting.sum(),
-            impressions=t.impressions.sum(), clicks=t.clicks.sum(), leads=t.leads.sum(),
-        )).to_pylist()[0]
-    return row
+    if isinstance(where, Workspace):
+        return _totals(where, counted)
+    with Workspace.open(where, read_only=True) as ws:
+        return _totals(ws, counted)
+
+
+def _totals(ws: Workspace, counted: bool) -> dict[str, Any]:
+    t = ws.ad_performance() if counted else ws.engine.table("ad_performance")
+    return ws.engine.to_arrow(t.aggregate(
+        rows=t.count(), spend=t.spend.sum(), spend_reporting=t.spend_reporting.sum(),
+        impressions=t.impressions.sum(), clicks=t.clicks.sum(), leads=t.leads.sum(),
+    )).to_pylist()[0]
 
 
 def write_text(path: Path, text: str, encoding: str = "utf-8", bom: bool = False) -> Path:

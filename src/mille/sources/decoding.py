@@ -63,11 +63,11 @@ def load(path: Path) -> Payload:
         return Payload(path, data, digest, "xlsx")
     if data.startswith(PARQUET_MAGIC) and data.endswith(PARQUET_MAGIC):
         return Payload(path, data, digest, "parquet")
-    encoding, bom = sniff_encoding(data)
+    encoding, bom = sniff_encoding(data, path)
     return Payload(path, data, digest, "text", encoding, bom)
 
 
-def sniff_encoding(data: bytes) -> tuple[str, int]:
+def sniff_encoding(data: bytes, path: Path | None = None) -> tuple[str, int]:
     """The encoding and BOM length: from the BOM, else UTF-8 if the head decodes, else cp1252."""
     if data.startswith(codecs.BOM_UTF8):
         return "utf-8", 3
@@ -82,6 +82,7 @@ def sniff_encoding(data: bytes) -> tuple[str, int]:
     if b"\x00" in head:
         raise InputError(
             "the file is binary, not text, CSV or XLSX",
+            file=path,
             hint="give mille the CSV, TSV or XLSX file the platform exported",
         )
     try:
@@ -97,7 +98,8 @@ def decode_head(payload: Payload, limit: int = HEAD_BYTES) -> str:
     chunk = payload.data[payload.bom : payload.bom + limit]
     if payload.encoding.startswith("utf-16") and len(chunk) % 2:
         chunk = chunk[:-1]
-    return chunk.decode(payload.encoding, errors="ignore" if len(payload.data) > limit else "strict")
+    # Only for finding the header: damage further down is reported when the body is decoded.
+    return chunk.decode(payload.encoding, errors="ignore")
 
 
 def to_utf8(payload: Payload) -> bytes:

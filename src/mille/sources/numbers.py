@@ -71,7 +71,7 @@ def parse_numbers(
     if missing:
         cleaned_missing = sorted({re.sub(r"\s", "", m) for m in missing})
         text = pc.if_else(pc.is_in(text, pa.array(cleaned_missing)), pa.scalar(None, pa.string()), text)
-    censored_mask = pc.fill_null(pc.match_substring_regex(text, r"^[<>]"), False)
+    censored_mask = pc.fill_null(pc.match_substring_regex(text, r"^[<>][0-9.,]+%?$"), False)
     censored = int(pc.sum(censored_mask).as_py() or 0)
     if censored:
         text = pc.if_else(censored_mask, pa.scalar(None, pa.string()), text)

@@ -9,7 +9,6 @@ in its module; this module is the same for every format.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -102,7 +101,7 @@ def unify(kept: pa.Table, rows: np.ndarray, layout: Layout, locale: Locale, meta
     if "spend" in cols and pc.any(pc.less(cols["spend"], 0)).as_py():
         warnings.append("some rows have negative spend (refunds or credits?); they are kept as printed")
     _vocabulary(cols, fmt, warnings)
-    _currency(cols, layout, fmt, options, n)
+    _currency(cols, layout, fmt, options, n, file=file, rows=rows)
     _identity(cols, fmt, meta, n, file=file, rows=rows)
     level = fmt.level_of(layout) or hierarchy_level(cols)
     return Unified(cols, n, level, warnings, measures)
@@ -220,19 +219,23 @@ def _slug(values: pa.Array) -> pa.Array:
     return pc.replace_substring_regex(pc.utf8_lower(values), r"[\s\-/]+", "_")
 
 
-def _currency(cols: dict[str, pa.Array], layout: Layout, fmt: type[Format], options: Options, n: int) -> None:
+def _currency(cols: dict[str, pa.Array], layout: Layout, fmt: type[Format], options: Options, n: int, *,
+              file: str | Path, rows: np.ndarray) -> None:
     fallback = layout.captured.get("currency") or fmt.default_currency or options.account_currency
     current = cols.get("currency")
     if current is not None:
+        valid = pc.match_substring_regex(current, "^[A-Za-z]{3}$")
+        bad = pc.and_(pc.is_valid(current), pc.invert(pc.fill_null(valid, False)))
+        if pc.any(bad).as_py():
+            i = int(pc.index(bad, True).as_py())
+            raise IngestError("not a currency code", file=file, row=int(rows[i]), column=layout.fields["currency"],
+                              value=current[i].as_py(), expected="an ISO 4217 code such as USD or EUR")
         current = pc.utf8_upper(current)
     if fallback:
         filler = _repeat(fallback.upper(), n)
         current = filler if current is None else pc.coalesce(current, filler)
     if current is not None:
         cols["currency"] = current
-
-
-_ISO_CURRENCY = re.compile(r"^[A-Z]{3}$")
 
 
 def _identity(cols: dict[str, pa.Array], fmt: type[Format], meta: dict[str, Any], n: int, *,
@@ -247,13 +250,6 @@ def _identity(cols: dict[str, pa.Array], fmt: type[Format], meta: dict[str, Any]
                               value=cols["platform"][i].as_py(), expected=", ".join(PLATFORMS))
     if "account_name" not in cols and meta.get("account_name"):
         cols["account_name"] = _repeat(str(meta["account_name"]), n)
-    if "currency" in cols:
-        valid = pc.match_substring_regex(cols["currency"], _ISO_CURRENCY.pattern)
-        bad = pc.and_(pc.is_valid(cols["currency"]), pc.invert(pc.fill_null(valid, False)))
-        if pc.any(bad).as_py():
-            i = int(pc.index(bad, True).as_py())
-            raise IngestError("not a currency code", file=file, row=int(rows[i]), column="currency",
-                              value=cols["currency"][i].as_py(), expected="an ISO 4217 code such as USD or EUR")
     zone = cols.get("report_timezone")
     if zone is not None:
         zone = _zones(zone)
