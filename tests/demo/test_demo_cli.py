@@ -140,3 +140,28 @@ def test_help_lists_the_options() -> None:
     assert code == 0
     for option in ("--seed", "--workspace", "--format"):
         assert option in out
+
+
+def test_a_failed_build_leaves_no_data_and_can_be_run_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import mille.sources
+    from mille.demo import build_demo
+    from mille.errors import IngestError
+    from mille.workspace import Workspace
+
+    real = mille.sources.ingest_paths
+
+    def broken(ws, paths, **kw):  # fails after writing part of the files, inside the transaction
+        with ws.engine.transaction():
+            real(ws, paths[:3], **kw)
+            raise IngestError("simulated bad row", file=paths[3], row=7)
+
+    monkeypatch.setattr(mille.sources, "ingest_paths", broken)
+    target = tmp_path / "ws"
+    with pytest.raises(IngestError, match="simulated"):
+        build_demo(target, seed=0)
+    with Workspace.open(target, read_only=True) as ws:
+        assert not ws.has_data(), "the ingest transaction was rolled back"
+    assert not (target / "report.html").exists()
+    monkeypatch.setattr(mille.sources, "ingest_paths", real)
+    result = build_demo(target, seed=0)
+    assert result.rows_held > 50_000

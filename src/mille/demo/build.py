@@ -77,6 +77,11 @@ def build_demo(workspace: str | Path | None = None, seed: int = 0) -> DemoResult
 
     data = generate(seed)
     lap("generate")
+    # Claim the directory first, so that a build that fails half-way can simply be run again.
+    root.mkdir(parents=True, exist_ok=True)
+    (root / MARKER).write_text(
+        json.dumps({"seed": seed, "generator_version": GENERATOR_VERSION}, indent=2) + "\n", encoding="utf-8"
+    )
     with Workspace.init(root, demo_config()) as ws:
         files = _write_exports_atomically(data, root / EXPORTS)
         lap("write")
@@ -105,9 +110,6 @@ def build_demo(workspace: str | Path | None = None, seed: int = 0) -> DemoResult
     from mille.demo.present import demo_html
 
     _write_text(report, demo_html(result))
-    (root / MARKER).write_text(
-        json.dumps({"seed": seed, "generator_version": GENERATOR_VERSION}, indent=2) + "\n", encoding="utf-8"
-    )
     lap("report")
     seconds["total"] = round(sum(seconds.values()), 3)
     result.seconds = seconds
