@@ -85,7 +85,7 @@ def generate_crm(rng: np.random.Generator, delivered: pa.Table, story: Story) ->
         [("spend_reporting", "sum")]
     ).sort_by([("channel", "ascending"), ("campaign_name", "ascending"), ("date_day", "ascending")])
     channel = np.asarray(spend.column("channel").to_pylist(), dtype=object)
-    cpl = np.array([funnel.cost_per_lead[c] for c in channel])
+    cpl = _lookup(channel, funnel.cost_per_lead).astype(np.float64)
     counts = rng.poisson(spend.column("spend_reporting_sum").to_numpy() / cpl)
     paid = {
         "channel": np.repeat(channel, counts),
@@ -119,10 +119,10 @@ def generate_crm(rng: np.random.Generator, delivered: pa.Table, story: Story) ->
     contacts.update(_sources(rng, lead["channel"], lead["campaign_name"], is_paid))
     country = _countries(rng, lead["region"])
     contacts["country"] = country
-    contacts["country_name"] = np.array([plan.COUNTRY_NAMES[c] for c in country], dtype=object)
+    contacts["country_name"] = _lookup(country, plan.COUNTRY_NAMES)
 
     # Opportunities: a channel-specific share of leads, opened 2–8 weeks later.
-    rate = np.array([funnel.opportunity_rate[c] if c else funnel.unpaid_opportunity_rate for c in lead["channel"]])
+    rate = _lookup(lead["channel"], funnel.opportunity_rate, funnel.unpaid_opportunity_rate).astype(np.float64)
     has_opp = rng.random(n) < rate
     lo, hi = funnel.lag_days
     lag = np.clip(np.round(rng.gamma(4.0, 7.5, n)), lo, hi).astype("int64")
@@ -215,8 +215,14 @@ def _countries(rng: np.random.Generator, region: np.ndarray) -> np.ndarray:
 
 
 def _platform(channel: np.ndarray) -> np.ndarray:
-    by_channel = {k: c.platform for k, c in plan.CHANNELS.items()}
-    return np.array([by_channel.get(c) if c else None for c in channel], dtype=object)
+    return _lookup(channel, {k: c.platform for k, c in plan.CHANNELS.items()})
+
+
+def _lookup(values: np.ndarray, mapping: dict[str, object], default: object = None) -> np.ndarray:
+    """``mapping[value]`` for every value (``default`` for None or unknown), one dict lookup per
+    distinct value rather than per row."""
+    keys, inverse = np.unique(np.asarray(values).astype(str), return_inverse=True)
+    return np.array([mapping.get(k, default) for k in keys], dtype=object)[inverse]
 
 
 def _arrow(columns: dict[str, np.ndarray]) -> pa.Table:

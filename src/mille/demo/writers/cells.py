@@ -25,6 +25,12 @@ def text(values: np.ndarray | Sequence[object]) -> np.ndarray:
     return np.where(arr == None, "", arr).astype(str)  # noqa: E711 — elementwise
 
 
+def lookup(values: Sequence[object], mapping: dict[str, str]) -> np.ndarray:
+    """Labels for codes (``US`` → ``United States``), one lookup per distinct code."""
+    keys, inverse = np.unique(np.asarray(values).astype(str), return_inverse=True)
+    return np.array([mapping[k] for k in keys], dtype=object)[inverse]
+
+
 def integers(values: np.ndarray) -> np.ndarray:
     return np.asarray(values, dtype=np.int64).astype(str)
 

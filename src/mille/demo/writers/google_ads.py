@@ -70,12 +70,12 @@ def render(rows: pa.Table, start: date, end: date, *, excel: bool) -> bytes:
                          ("device_label", "ascending"), ("country", "ascending")])
     sep = "\t" if excel else ","
     campaign = cells.text(rows.column("campaign_name").to_pylist())
-    country = np.array([COUNTRY_NAMES[c] for c in rows.column("country").to_pylist()], dtype=object)
+    country = cells.lookup(rows.column("country").to_pylist(), COUNTRY_NAMES)
     columns = [
         cells.iso_days(cells.days_of(rows)),
         np.full(rows.num_rows, "Enabled"),
         campaign if excel else cells.quoted_if(campaign, ","),
-        np.array([NETWORK_LABELS[n] for n in rows.column("network").to_pylist()]),
+        cells.lookup(rows.column("network").to_pylist(), NETWORK_LABELS),
         cells.text(rows.column("device_label").to_pylist()),
         cells.text(country),
         cells.text(rows.column("currency").to_pylist()),
