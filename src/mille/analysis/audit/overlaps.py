@@ -1,0 +1,308 @@
+"""Duplicates and overlaps: the same spend counted twice, exports replaced or superseded at ingest,
+and totals rows that did not reconcile.
+
+Ingest already resolves the overlaps it can see (a newer export of the same platform, account,
+level and days replaces the older rows; one at another level supersedes them). These checks
+report what was resolved — with how much the two exports differed, since a restatement means
+reports made before it were wrong — and catch what slipped through: two exports of the same
+campaign-day that are both counted in figures.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import ibis
+import numpy as np
+import pandas as pd
+
+from mille.analysis.audit.context import (
+    AuditContext,
+    account_key,
+    as_date,
+    day_number,
+    grouped,
+    spend_basis,
+    who,
+)
+from mille.analysis.audit.model import DayRange, Finding
+from mille.analysis.audit.registry import Check, Skipped, check
+from mille.schema import AD_PERFORMANCE
+
+RESTATED = 0.005  # a slice whose spend moved by more than 0.5 % was restated, not just re-sent
+LEVELS_DIFFER = 0.01  # two levels of the same days disagreeing by more than 1 % is worth a look
+UNRECONCILED_ERROR = 0.05  # totals off by 5 % or more: the rows miss real spend
+
+
+@check(
+    "overlaps.double_counted", severity="error", title="Same spend counted twice",
+    hint="Two exports of the same campaign-days are both counted: remove one with "
+    "`mille sources remove`, or re-ingest the newer file so it replaces the older one.",
+)
+def double_counted(ctx: AuditContext, c: Check) -> list[Finding]:
+    """Campaign-days (or account-days, for account-level rows) held in figures from two exports
+    or two levels at once, e.g. a campaign-level and an ad-level export of the same spend."""
+    d = ctx.daily_in_period()
+    d = d[d["granularity"].to_numpy() == "day"]
+    if d.empty:
+        return []
+    d = d.assign(src=d["ingest_id"].astype(str) + "|" + d["level"].astype(str))
+    keys = ["platform", "account_id", "campaign_id", "day"]
+    per_src = d.groupby([*keys, "src"], sort=False, as_index=False).agg(
+        spend=("spend_basis", "sum"), impressions=("impressions", "sum"), file=("source_relation", "max"),
+        level=("level", "max"),
+    )
+    # Account-level rows overlap every campaign of their account-day: compare at account-day.
+    acct_days = per_src.loc[per_src["campaign_id"].to_numpy() == "", ["platform", "account_id", "day"]].drop_duplicates()
+    at_account = per_src.merge(acct_days, on=["platform", "account_id", "day"], how="inner")
+    at_account = at_account.groupby(["platform", "account_id", "day", "src"], as_index=False).agg(
+        spend=("spend", "sum"), impressions=("impressions", "sum"), file=("file", "max"), level=("level", "max")
+    ).assign(campaign_id="")
+    at_campaign = per_src.merge(acct_days, on=["platform", "account_id", "day"], how="left", indicator=True)
+    at_campaign = at_campaign[at_campaign["_merge"].to_numpy() == "left_only"].drop(columns="_merge")
+    both = pd.concat([at_campaign, at_account], ignore_index=True)
+    g = both.groupby(keys, sort=False)
+    stats = g.agg(n=("src", "nunique"), spend=("spend", "sum"), top=("spend", "max"),
+                  impressions=("impressions", "sum"), top_impressions=("impressions", "max")).reset_index()
+    dup = stats[stats["n"].to_numpy() > 1]
+    if dup.empty:
+        return []
+    files = both.merge(dup[keys], on=keys).groupby(["platform", "account_id"])
+    out = []
+    for k, sub in grouped(dup, ["platform", "account_id"]):
+        ent = ctx.entity(k["platform"], k["account_id"])
+        involved = files.get_group((k["platform"], k["account_id"]))
+        excess = float((sub["spend"] - sub["top"]).sum())
+        excess_impr = int((sub["impressions"] - sub["top_impressions"]).sum())
+        n_campaigns = int(sub.loc[sub["campaign_id"] != "", "campaign_id"].nunique())
+        levels = sorted(set(involved["level"].astype(str)) - {""})
+        out.append(c.finding(
+            title=f"{excess:,.2f} of spend counted twice on {sub['day'].nunique()} day(s) — {who(ent)}",
+            detail=(
+                f"{len(sub)} campaign-day(s) in {n_campaigns or 'account-level'} campaign(s) are held "
+                f"from {involved['src'].nunique()} exports/levels at once"
+                + (f" (levels: {', '.join(levels)})" if levels else "")
+                + f"; {excess:,.2f} of spend and {excess_impr:,} impressions are counted more than once."
+            ),
+            days=[as_date(x) for x in sub["day"].unique()], spend=excess, impressions=excess_impr,
+            files=sorted({str(f) for f in involved["file"].dropna()}), **ent,
+        ))
+    return out
+
+
+@check(
+    "overlaps.duplicate_rows", severity="warn", title="Identical rows within one export",
+    hint="The file holds the same line twice (a copy-paste, or a breakdown column mille did not "
+    "read); check the file, remove the duplicates and re-ingest it.",
+)
+def duplicate_rows(ctx: AuditContext, c: Check) -> list[Finding]:
+    """Rows of one export identical in every entity, dimension, day and measure (with at least
+    100 impressions, so tiny coincidental rows don't count): both are summed into figures."""
+    t = ctx.figures()
+    t = t.filter(t.impressions >= 100)
+    skip = {"source_relation", "source_type", "source_format", "file_hash", "row_number",
+            "superseded_by", "spend_reporting", "reach"}
+    cols = [col.name for col in AD_PERFORMANCE.columns if col.name not in skip]
+    g = t.group_by(cols).aggregate(copies=t.count())
+    g = g.filter(g.copies > 1)
+    expr = g.group_by(
+        platform=g.platform, account_id=account_key(g), ingest_id=g.ingest_id, date_day=g.date_day
+    ).aggregate(extra=(g.copies - 1).sum(), spend=(g.spend * (g.copies - 1)).sum(),
+                impressions=(g.impressions * (g.copies - 1)).sum())
+    df = ctx.frame(expr)
+    if df.empty:
+        return []
+    df["day"] = day_number(df["date_day"])
+    names = _ingest_files(ctx)
+    out = []
+    for k, sub in grouped(df, ["platform", "account_id", "ingest_id"]):
+        ent = ctx.entity(k["platform"], k["account_id"])
+        file = names.get(k["ingest_id"], k["ingest_id"])
+        out.append(c.finding(
+            title=f"{int(sub['extra'].sum())} duplicated row(s) in {file} — {who(ent)}",
+            detail=f"Identical rows add {float(sub['spend'].sum()):,.2f} of spend a second time.",
+            key=(k["ingest_id"],), days=[as_date(x) for x in sub["day"]],
+            spend=float(sub["spend"].fillna(0).sum()), impressions=int(sub["impressions"].fillna(0).sum()),
+            files=[file], **ent,
+        ))
+    return out
+
+
+def _ingest_files(ctx: AuditContext) -> dict[str, str]:
+    if "ingest_files" not in ctx._cache:
+        t = ctx.engine.table("ingests")
+        df = ctx.frame(t.select("ingest_id", "source_relation"))
+        ctx._cache["ingest_files"] = dict(zip(df["ingest_id"], df["source_relation"], strict=True))
+    return ctx._cache["ingest_files"]
+
+
+def _clip(start: object, end: object, ctx: AuditContext) -> list[DayRange]:
+    """A recorded date range, cut to the audited period."""
+    s, e = pd.Timestamp(start).date(), pd.Timestamp(end).date()
+    lo, hi = ctx.bounds()
+    if lo is not None and hi is not None:
+        s, e = max(s, lo), min(e, hi)
+    return [DayRange(start=s, end=e)] if s <= e else []
+
+
+def _slice_spend(ctx: AuditContext, t: ibis.expr.types.Table) -> pd.DataFrame:
+    expr = t.group_by(
+        ingest_id=t.ingest_id, platform=t.platform, account_id=account_key(t), level=t.level.fill_null(""),
+        date_day=t.date_day,
+    ).aggregate(spend=t.spend.sum(), spend_basis=spend_basis(t).sum(), impressions=t.impressions.sum(),
+                file=t.source_relation.max(), superseded_by=t.superseded_by.max())
+    df = ctx.frame(expr)
+    df["day"] = day_number(df["date_day"])
+    for col in ("spend", "spend_basis", "impressions"):
+        df[col] = df[col].astype("float64").fillna(0.0)
+    return df
+
+
+@check(
+    "overlaps.replaced", severity="info", title="Export replaced by a newer download at ingest",
+    hint="Nothing to fix when the spend is unchanged; when it moved, reports made before the "
+    "re-download showed other numbers — say so if they were shared.",
+)
+def replaced(ctx: AuditContext, c: Check) -> list[Finding]:
+    """Days that a newer export of the same platform, account and level replaced at ingest, one
+    finding per newer export and account, with how much spend it restated (a warning above 0.5 %)."""
+    sr = ctx.frame(ctx.engine.table("slice_replacements"))
+    sr = sr[sr["action"].astype(str) == "replaced"].reset_index(drop=True)
+    if sr.empty:
+        raise Skipped("no export has replaced another one")
+    rows = ctx.ws.ad_performance()
+    new = _slice_spend(ctx, rows.filter(rows.ingest_id.isin([str(x) for x in sr["ingest_id"].unique()])))
+    files = _ingest_files(ctx)
+    parts, accounts = [], []
+    for i, r in enumerate(sr.itertuples(index=False)):  # one per replacement recorded: few
+        lo, hi = day_number(pd.Series([r.date_min]))[0], day_number(pd.Series([r.date_max]))[0]
+        part = new[(new["ingest_id"] == r.ingest_id) & (new["day"] >= lo) & (new["day"] <= hi)]
+        if isinstance(r.platform, str):
+            part = part[part["platform"] == r.platform]
+        if isinstance(r.level, str) and r.level:
+            part = part[part["level"] == r.level]
+        # Exports without account ids (Meta, LinkedIn UI) record none: the new rows tell.
+        account = r.account_id if isinstance(r.account_id, str) and r.account_id else (
+            part["account_id"].iloc[0] if part["account_id"].nunique() == 1 else "")
+        if account:
+            part = part[part["account_id"] == account]
+        accounts.append(account)
+        parts.append(part.assign(rep=i))
+    sr["account"] = accounts
+    held = pd.concat(parts, ignore_index=True)
+    out = []
+    for k, group in grouped(sr, ["ingest_id", "platform", "account"]):
+        days = sorted({d for r in group.itertuples(index=False) for d in _days(_clip(r.date_min, r.date_max, ctx))})
+        if not days:
+            continue
+        part = held[held["rep"].isin(group.index)]
+        old = float(group["spend"].sum()) if group["spend"].notna().all() else float("nan")
+        now = float(part["spend"].sum())
+        diff = now - old
+        restated = not np.isnan(old) and abs(diff) > max(RESTATED * abs(old), 0.01)
+        change = "unchanged" if not restated else (f"restated by {diff:+,.2f} ({diff / old:+.1%})" if old else f"restated by {diff:+,.2f}")
+        ent = ctx.entity(k["platform"] if isinstance(k["platform"], str) else None, k["account"] or None)
+        old_files = [files.get(x, x) for x in dict.fromkeys(group["replaced_ingest_id"])]
+        new_file = files.get(k["ingest_id"], k["ingest_id"])
+        out.append(c.finding(
+            title=f"{new_file} replaced {len(days)} day(s) of earlier exports at ingest; spend {change} — {who(ent)}",
+            detail=(
+                f"{new_file} replaced {int(group['rows'].fillna(0).sum()):,} row(s) of {', '.join(old_files)} "
+                f"(level {', '.join(sorted({str(v) for v in group['level'].dropna()})) or 'unknown'}). "
+                f"Spend before: {old:,.2f}; now: {now:,.2f}. Only spend and row counts of replaced rows are "
+                "kept, so restated conversions or leads cannot be compared here."
+            ),
+            key=(k["ingest_id"],), severity="warn" if restated else "info",
+            days=days, spend=float(part["spend_basis"].sum()), impressions=int(part["impressions"].sum()),
+            files=[*old_files, new_file], **ent,
+        ))
+    return out
+
+
+def _days(ranges: list[DayRange]) -> list[date]:
+    return [r.start + timedelta(days=i) for r in ranges for i in range(r.days)]
+
+
+@check(
+    "overlaps.superseded", severity="info", title="Export superseded by another level at ingest",
+    hint="Figures use the newer export. When the two levels disagree, the finer one usually misses "
+    "spend not attributed to ads (Performance Max, removed ads): prefer the campaign level.",
+)
+def superseded(ctx: AuditContext, c: Check) -> list[Finding]:
+    """Rows kept for the audit but excluded from figures because an export of the same days at
+    another level superseded them, with how much the two levels disagree (a warning above 1 %)."""
+    t = ctx.stored()
+    old = _slice_spend(ctx, t.filter(t.superseded_by.notnull()))
+    if old.empty:
+        raise Skipped("no export has been superseded by another level")
+    f = ctx.figures()
+    new = _slice_spend(ctx, f.filter(f.ingest_id.isin([str(x) for x in old["superseded_by"].unique()])))
+    new_by_day = new.groupby(["ingest_id", "platform", "account_id", "day"], as_index=False).agg(
+        new_spend=("spend", "sum"), new_basis=("spend_basis", "sum"), new_impressions=("impressions", "sum"),
+        new_file=("file", "max"), new_level=("level", "max"))
+    merged = old.merge(new_by_day.rename(columns={"ingest_id": "superseded_by"}),
+                       on=["superseded_by", "platform", "account_id", "day"], how="left")
+    out = []
+    for k, sub in grouped(merged, ["platform", "account_id", "ingest_id", "superseded_by"]):
+        before, after = float(sub["spend"].sum()), float(sub["new_spend"].fillna(0).sum())
+        diff = after - before
+        differs = abs(diff) > max(LEVELS_DIFFER * abs(before), 0.01)
+        ent = ctx.entity(k["platform"], k["account_id"])
+        old_file = str(sub["file"].iloc[0])
+        new_file = _first(sub["new_file"], k["superseded_by"])
+        levels = f"{sub['level'].iloc[0] or '?'} → {_first(sub['new_level'], '?')}"
+        pct = f" ({diff / before:+.1%})" if before else ""
+        out.append(c.finding(
+            title=f"{old_file} superseded by {new_file} ({levels}); spend differs by {diff:+,.2f}{pct} — {who(ent)}",
+            detail=(f"Over {sub['day'].nunique()} day(s) the superseded export held {before:,.2f} of spend "
+                    f"and the export now counted holds {after:,.2f}."),
+            key=(k["ingest_id"], k["superseded_by"]), severity="warn" if differs else "info",
+            days=[as_date(x) for x in sub["day"].unique()], spend=float(sub["new_basis"].fillna(0).sum()),
+            impressions=int(sub["new_impressions"].fillna(0).sum()), files=[old_file, new_file], **ent,
+        ))
+    return out
+
+
+def _first(values: pd.Series, default: str) -> str:
+    present = values.dropna()
+    return str(present.iloc[0]) if not present.empty else default
+
+
+@check(
+    "overlaps.unreconciled_totals", severity="warn", title="Totals rows that did not reconcile",
+    hint="The export's own totals differ from the rows kept: rows are missing (removed campaigns, "
+    "Performance Max) or the file was filtered. Export again without filters, at campaign level.",
+)
+def unreconciled_totals(ctx: AuditContext, c: Check) -> list[Finding]:
+    """Exports whose totals row (``Total: Account``…) differs from the sum of their rows beyond
+    rounding, as recorded at ingest (an error when off by 5 % or more)."""
+    rec = ctx.engine.table("reconciliations")
+    ing = ctx.engine.table("ingests")
+    if ctx.count("reconciliations") == 0:
+        raise Skipped("no ingested export carried totals rows")
+    j = rec.filter(rec.reconciled == False).join(ing, "ingest_id")  # noqa: E712 (an Ibis expression)
+    df = ctx.frame(j.select(
+        "ingest_id", rec.source_relation, "total_label", "measure", "total_value", "rows_value", "difference",
+        "platform", "account_ids", "date_min", "date_max",
+    ))
+    out = []
+    for k, sub in grouped(df, ["ingest_id"]):
+        first = sub.iloc[0]
+        days = _clip(first["date_min"], first["date_max"], ctx) if pd.notna(first["date_min"]) else []
+        if ctx.period is not None and not days:
+            continue
+        accounts = str(first["account_ids"] or "").split(",")
+        ent = ctx.entity(first["platform"] if isinstance(first["platform"], str) else None,
+                         accounts[0] if len(accounts) == 1 and accounts[0] else None)
+        spend_rows = sub[sub["measure"] == "spend"]
+        spend_gap = float(spend_rows["difference"].abs().max()) if not spend_rows.empty else 0.0
+        rel = (sub["difference"].abs() / sub["total_value"].abs().replace(0, np.nan)).max()
+        parts = [f"{r.total_label or 'total'} {r.measure}: {r.total_value:,.2f} printed vs {r.rows_value:,.2f} in rows"
+                 for r in sub.itertuples(index=False)]
+        out.append(c.finding(
+            title=f"Totals of {first['source_relation']} do not match its rows (up to {rel:.1%} off)",
+            detail="; ".join(parts) + ".", key=(k["ingest_id"],),
+            severity="error" if rel >= UNRECONCILED_ERROR else "warn",
+            days=days, spend=spend_gap, files=[str(first["source_relation"])], **ent,
+        ))
+    return out

@@ -1,0 +1,91 @@
+"""On the demo workspace every planted data problem is found, with the right days and accounts.
+
+The demo (docs/demo.md) plants: a four-day tracking gap on the Meta EMEA account
+(2026-10-13..16), campaign names that break ``{region}_{objective}_{audience}_{offer}``, and an
+overlapping Meta EMEA re-download (2026-09-16..2026-10-15) replaced at ingest. The expected
+values come from the demo's own story parameters, not from the audit.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from audit_run import only, run_audit
+
+from mille.analysis.audit import DayRange, findings_overlapping
+from mille.workspace import Workspace
+
+AS_OF = date(2026, 11, 1)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    import mille.sources
+
+    if not hasattr(mille.sources, "ingest_paths"):
+        pytest.skip("mille.sources.ingest_paths has not landed yet")
+    from mille.demo import build_demo
+
+    path = tmp_path_factory.mktemp("demo") / "ws"
+    build_demo(path, seed=0)
+    return path
+
+
+@pytest.fixture(scope="module")
+def story():
+    from mille.demo.story import Story
+
+    return Story()
+
+
+@pytest.fixture(scope="module")
+def result(demo: Path):
+    return run_audit(demo, as_of=AS_OF)
+
+
+def _emea_name() -> str:
+    from mille.demo.media_plan import ACCOUNTS
+
+    return ACCOUNTS["meta_emea"].name
+
+
+def test_tracking_gap_found_with_its_days_and_account(result, story) -> None:
+    gap = story.tracking_gap
+    [f] = only(result, "gaps.account_days")
+    assert f.severity == "error"
+    assert (f.platform, f.account) == ("facebook_ads", _emea_name())
+    assert f.days == [DayRange(start=gap.start, end=gap.end)]
+    assert f.estimated and f.spend > 0
+
+
+def test_naming_convention_breaks_found(result, story) -> None:
+    found = only(result, "definitions.naming_convention")
+    assert {f.campaign for f in found} == set(story.broken_names)
+    assert all(f.severity == "warn" and f.spend > 0 for f in found)
+
+
+def test_overlapping_redownload_found_with_its_days_and_account(result, story) -> None:
+    d = story.redownload
+    [f] = [f for f in only(result, "overlaps.replaced") if f.account == _emea_name()]
+    assert f.platform == "facebook_ads"
+    # The replaced days: the re-download's range, less the tracking gap it shares (no rows there).
+    replaced = {day for r in f.days for day in (r.start + timedelta(days=i) for i in range(r.days))}
+    expected = {d.start + timedelta(days=i) for i in range((d.end - d.start).days + 1)}
+    expected -= {story.tracking_gap.start + timedelta(days=i) for i in range(4)}
+    assert replaced == expected
+    assert f.severity == "info"  # spend identical: only leads were restated
+    assert any("Sep-16-2026-Oct-15-2026" in name for name in f.files)
+
+
+def test_the_gap_is_the_only_error_and_the_planted_problems_cost_trust(result) -> None:
+    assert result.counts["error"] == 1
+    scores = {s.account: s.score for s in result.score.sources}
+    assert scores[_emea_name()] < 100 and result.score.overall < 100
+
+
+def test_explain_sees_the_gap_as_a_measurement_cause(demo: Path, story) -> None:
+    with Workspace.open(demo, read_only=True) as ws:
+        causes = findings_overlapping(ws, "2026-09", "2026-10", as_of=AS_OF)
+    assert "gaps.account_days" in {f.check for f in causes}
