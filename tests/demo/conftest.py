@@ -1,41 +1,15 @@
-"""Fixtures for the demo's tests, and a cheap built demo workspace for other test areas.
+"""Fixtures for the demo's tests: the generated truth and its export files.
 
-``demo_workspace_path(tmp_path_factory)`` builds the seed-0 demo workspace through the real
-export files and ingest the first time it is asked for in a test process (pytest-xdist: once
-per worker) and returns its directory; ``demo_workspace`` is the session fixture over it. Open
-the workspace read-only, or copy it, before changing anything in it.
+The built demo workspace (``demo_workspace``, ``demo_build_result``, ``demo_workspace_path``)
+is a root fixture in ``tests/conftest.py``.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
 import pytest
 
-_BUILT: dict[int, tuple[Path, Any]] = {}  # seed → (workspace, DemoResult)
-
-
-def demo_workspace_path(tmp_path_factory: pytest.TempPathFactory, seed: int = 0) -> Path:
-    """The demo workspace for ``seed``, built once per test process."""
-    if seed not in _BUILT:
-        from mille.demo import build_demo
-
-        path = tmp_path_factory.mktemp(f"demo-seed-{seed}") / "workspace"
-        _BUILT[seed] = (path, build_demo(path, seed=seed))
-    return _BUILT[seed][0]
-
-
-@pytest.fixture(scope="session")
-def demo_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return demo_workspace_path(tmp_path_factory)
-
-
-@pytest.fixture(scope="session")
-def demo_build_result(tmp_path_factory: pytest.TempPathFactory):
-    """The DemoResult of the build behind ``demo_workspace`` (timings included)."""
-    demo_workspace_path(tmp_path_factory)
-    return _BUILT[0][1]
+# The built demo workspace fixtures live in the root conftest so every test area can use them.
+from tests.conftest import demo_workspace_path  # noqa: F401  (re-exported for older imports)
 
 
 @pytest.fixture(scope="session")
