@@ -136,6 +136,18 @@ def ranges_of(days: list[date] | set[date]) -> list[DayRange]:
     return out
 
 
+def merged(ranges: list[DayRange]) -> list[DayRange]:
+    """Ranges sorted, with overlapping or touching ones joined."""
+    out: list[DayRange] = []
+    for r in sorted(ranges, key=lambda r: (r.start, r.end)):
+        if out and r.start <= out[-1].end + timedelta(days=1):
+            if r.end > out[-1].end:
+                out[-1] = DayRange(start=out[-1].start, end=r.end)
+        else:
+            out.append(r)
+    return out
+
+
 class CheckRun(_Model):
     """What one check did in this run."""
 

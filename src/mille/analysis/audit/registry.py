@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from mille.analysis.audit.model import DayRange, Finding, Severity, finding_id, ranges_of
+from mille.analysis.audit.model import DayRange, Finding, Severity, finding_id, merged, ranges_of
 from mille.errors import QueryError, suggestion
 
 if TYPE_CHECKING:
@@ -65,7 +65,7 @@ class Check:
     ) -> Finding:
         """A finding of this check; ``key`` (with platform/account/campaign) makes its stable id."""
         days = list(days)
-        ranges = days if days and isinstance(days[0], DayRange) else ranges_of(days)  # type: ignore[arg-type]
+        ranges = merged(days) if days and isinstance(days[0], DayRange) else ranges_of(days)  # type: ignore[arg-type]
         ident = finding_id(
             self.id,
             fields.get("platform"),

@@ -170,27 +170,37 @@ def implausible_prices(ctx: AuditContext, c: Check) -> list[Finding]:
             "cpc": np.where(clicks >= cfg.min_clicks, money / clicks, np.nan),
             "ctr": np.where(impressions >= cfg.min_impressions, clicks / impressions, np.nan),
         }
-    out = []
+    flagged: list[dict] = []
     for i, row in enumerate(df.itertuples(index=False)):  # one row per file × account: few
-        problems = []
+        problems, kinds = [], []
         for metric, (lo, hi) in ranges_for(row.platform, row.network).items():
             v = values[metric][i]
-            if np.isnan(v):
+            if np.isnan(v) or lo / FACTOR <= v <= hi * FACTOR:
                 continue
-            if v > hi * FACTOR or v < lo / FACTOR:
-                factor = v / hi if v > hi else v / lo
-                shown = f"{v:.2%}" if metric == "ctr" else f"{v:,.2f}"
-                bounds = f"{lo:.2%}–{hi:.2%}" if metric == "ctr" else f"{lo:,.2f}–{hi:,.2f}"
-                problems.append(f"{LABELS[metric]} {shown} (plausible {bounds}; {likely_cause(factor)})")
-        if not problems:
-            continue
-        ent = ctx.entity(row.platform, row.account_id)
-        spend = float(money[i]) if not np.isnan(money[i]) else float(row.spend or 0)
+            factor = v / hi if v > hi else v / lo
+            shown = f"{v:.2%}" if metric == "ctr" else f"{v:,.2f}"
+            bounds = f"{lo:.2%}–{hi:.2%}" if metric == "ctr" else f"{lo:,.2f}–{hi:,.2f}"
+            problems.append(f"{LABELS[metric]} {shown} (plausible {bounds}; {likely_cause(factor)})")
+            kinds.append(f"{LABELS[metric]} too {'high' if factor > 1 else 'low'}")
+        if problems:
+            flagged.append({
+                "platform": row.platform, "network": row.network, "account_id": row.account_id,
+                "kinds": "; ".join(kinds), "file": str(row.source_relation), "problems": "; ".join(problems),
+                "first": pd.Timestamp(row.first).date(), "last": pd.Timestamp(row.last).date(),
+                "spend": float(money[i]) if not np.isnan(money[i]) else float(row.spend or 0),
+                "impressions": int(impressions[i]),
+            })
+    out = []
+    # Files of one account wrong the same way (every monthly export in micros) make one finding.
+    for k, sub in grouped(pd.DataFrame(flagged), ["platform", "network", "account_id", "kinds"]):
+        ent = ctx.entity(k["platform"], k["account_id"])
+        files = sorted(sub["file"])
+        shown = files[0] if len(files) == 1 else f"{len(files)} files"
         out.append(c.finding(
-            title=f"{'; '.join(p.split(' (')[0] for p in problems)} in {row.source_relation} — {who(ent)}",
-            detail="; ".join(problems) + ".",
-            key=(row.source_relation, row.network),
-            days=[DayRange(start=pd.Timestamp(row.first).date(), end=pd.Timestamp(row.last).date())],
-            spend=spend, impressions=int(impressions[i]), files=[str(row.source_relation)], **ent,
+            title=f"{k['kinds']} in {shown} — {who(ent)}",
+            detail=" | ".join(f"{r.file}: {r.problems}" for r in sub.itertuples(index=False)) + ".",
+            key=(k["network"], k["kinds"]),
+            days=[DayRange(start=r.first, end=r.last) for r in sub.sort_values("first").itertuples(index=False)],
+            spend=float(sub["spend"].sum()), impressions=int(sub["impressions"].sum()), files=files, **ent,
         ))
     return out
