@@ -10,6 +10,7 @@ from rich.text import Text
 
 from mille.analysis.audit import CHECKS, AuditResult, Finding
 from mille.report.render import renders
+from mille.schema import PLATFORM_LABELS
 
 _STYLE = {"error": "bold red", "warn": "yellow", "info": "cyan"}
 _LABEL = {"error": "ERROR", "warn": "warn", "info": "info"}
@@ -45,7 +46,7 @@ def _sources(r: AuditResult) -> Table:
         t.add_column(name, justify=justify)  # type: ignore[arg-type]
     last = {f.source: f for f in r.freshness}
     for s in r.score.sources:
-        label = f"{s.platform} / {s.account or s.account_id or '(no account)'}"
+        label = f"{PLATFORM_LABELS.get(s.platform, s.platform)} · {s.account or s.account_id or '(no account)'}"
         fresh = last.get(s.source)
         day = "—" if fresh is None else f"{fresh.last_day}" + (f" (−{fresh.days_behind_newest}d)" if fresh.days_behind_newest else "")
         t.add_row(label, _money(s.spend, r.currency), _money(s.estimated_missing, r.currency) if s.estimated_missing else "—",

@@ -148,6 +148,15 @@ def test_metric_definition_changed_within_the_period(tmp_ws) -> None:
     assert only(run(tmp_ws, period="2026-09-15:2026-09-30"), "drift.metric_definition") == []
 
 
+def test_going_back_to_an_earlier_definition_is_a_change_too(tmp_ws) -> None:
+    insert(tmp_ws, "ad_performance", series(SEP1, SEP30))
+    insert(tmp_ws, "metric_versions", [_version("aaa", datetime(2026, 8, 1, 9), {"numerator": "spend"}),
+                                       _version("bbb", datetime(2026, 9, 5, 9), {"numerator": "spend_x"}),
+                                       _version("aaa", datetime(2026, 9, 20, 9), {"numerator": "spend"})])
+    found = only(run(tmp_ws), "drift.metric_definition")
+    assert sorted(f.days[0].start for f in found) == [date(2026, 9, 5), date(2026, 9, 20)]
+
+
 def test_one_version_or_a_change_after_the_data_is_no_drift(tmp_ws) -> None:
     insert(tmp_ws, "ad_performance", series(SEP1, SEP30))
     insert(tmp_ws, "metric_versions", [_version("aaa", datetime(2026, 8, 1, 9), {"numerator": "spend"}),

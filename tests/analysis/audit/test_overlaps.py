@@ -85,6 +85,15 @@ def test_replaced_slice_reports_how_much_the_export_restated(tmp_ws, old_spend: 
         assert "restated by +100.00 (+7.1%)" in f.title
 
 
+def test_replaced_slice_is_sized_inside_the_period(tmp_ws) -> None:
+    rows = series(SEP1, SEP15, ingest_id="old") + series(SEP16, date(2026, 10, 15), ingest_id="new", spend=100.0)
+    insert(tmp_ws, "ad_performance", rows)
+    insert(tmp_ws, "slice_replacements", [{**_replacement(3000.0), "date_max": date(2026, 10, 15), "rows": 30}])
+    [f] = only(run(tmp_ws, period="2026-10"), "overlaps.replaced")
+    assert f.days == [DayRange(start=date(2026, 10, 1), end=date(2026, 10, 15))]
+    assert f.spend == pytest.approx(1500.0) and f.severity == "info"  # the whole slice is unchanged
+
+
 def test_no_replacements_is_skipped(tmp_ws) -> None:
     insert(tmp_ws, "ad_performance", series(SEP1, SEP30))
     r = run(tmp_ws)

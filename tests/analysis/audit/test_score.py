@@ -38,6 +38,15 @@ def test_formula_by_hand() -> None:
     assert [f.share_of_spend for f in findings] == pytest.approx([0.1, 0.2, 1.0])
 
 
+def test_the_worked_example_of_docs_audit_md() -> None:
+    spend = _spend(("facebook_ads", "a", 97_500.0), ("google_ads", "b", 300_000.0))
+    findings = [_f("error", 2_500.0, estimated=True), _f("warn", 20_000.0, n=1),
+                _f("info", 50_000.0, None, None, scope="workspace", n=2)]
+    s = trust_score(findings, spend)
+    assert {x.source: x.score for x in s.sources} == pytest.approx({"facebook_ads / a": 87.5, "google_ads / b": 100.0})
+    assert s.overall == pytest.approx(96.875)
+
+
 def test_estimated_missing_spend_joins_the_base() -> None:
     s = trust_score([_f("error", 100.0, estimated=True)], _spend(("facebook_ads", "a", 900.0)))
     [src] = s.sources

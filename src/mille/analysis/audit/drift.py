@@ -63,7 +63,8 @@ def metric_definition(ctx: AuditContext, c: Check) -> list[Finding]:
     daily = ctx.daily_in_period()
     out = []
     for k, sub in grouped(df, ["metric"]):
-        sub = sub.drop_duplicates("version", keep="first").reset_index(drop=True)
+        # A definition that goes back to an earlier version is a change too: drop only repeats.
+        sub = sub[sub["version"].ne(sub["version"].shift())].reset_index(drop=True)
         for i in range(1, len(sub)):  # one per version change: few
             when = pd.Timestamp(sub.loc[i, "first_seen"]).date()
             if not start <= when <= end:

@@ -200,14 +200,19 @@ def replaced(ctx: AuditContext, c: Check) -> list[Finding]:
         parts.append(part.assign(rep=i))
     sr["account"] = accounts
     held = pd.concat(parts, ignore_index=True)
+    window = ctx.period_days()
+    in_period = held if window is None else held[(held["day"] >= window[0]) & (held["day"] <= window[1])]
     out = []
     for k, group in grouped(sr, ["ingest_id", "platform", "account"]):
         days = sorted({d for r in group.itertuples(index=False) for d in _days(_clip(r.date_min, r.date_max, ctx))})
         if not days:
             continue
         part = held[held["rep"].isin(group.index)]
+        # The comparison covers the whole replaced slice (that is what was recorded); the size
+        # of the finding is the part inside the audited period.
         old = float(group["spend"].sum()) if group["spend"].notna().all() else float("nan")
         now = float(part["spend"].sum())
+        part = in_period[in_period["rep"].isin(group.index)]
         diff = now - old
         restated = not np.isnan(old) and abs(diff) > max(RESTATED * abs(old), 0.01)
         change = "unchanged" if not restated else (f"restated by {diff:+,.2f} ({diff / old:+.1%})" if old else f"restated by {diff:+,.2f}")
