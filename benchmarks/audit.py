@@ -159,7 +159,10 @@ def main() -> None:
           f"audit / scan = {seconds / scan:.1f}×")
     print("slowest checks: " + ", ".join(
         f"{c.id} {c.seconds:.2f} s" for c in sorted(result.checks, key=lambda c: -c.seconds)[:5]))
-    print(f"findings: {result.counts}; trust score {result.score.overall:.1f}")
+    scores = sorted(x.score for x in result.score.sources)
+    print(f"findings: {result.counts}; trust score {result.score.overall:.1f} overall (the account in "
+          f"micros holds nearly all the spend), median source {scores[len(scores) // 2]:.1f}, "
+          f"lowest {scores[0]:.1f}")
     checks = {f.check for f in result.findings}
     gap = [f for f in result.findings if f.check == "gaps.account_days" and f.account_id == f"acct-{GAP_ACCOUNT}"]
     planted = {
