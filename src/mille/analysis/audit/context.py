@@ -14,10 +14,10 @@ empty string stands for "none" in the roll-up so that no group is lost to a null
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import ibis
 import numpy as np
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
     from mille.workspace import Workspace
 
+T = TypeVar("T")
 EPOCH = date(1970, 1, 1)
 MARGIN_DAYS = 35  # days read either side of the period, to judge "delivered before and after"
 MEASURES = ("spend", "spend_basis", "unconverted", "impressions", "clicks", "conversions", "leads")
@@ -106,12 +107,16 @@ class AuditContext:
     def count(self, table: str) -> int:
         return int(self.engine.scalar(self.engine.table(table).count()))
 
+    def cached(self, key: str, build: Callable[[], T]) -> T:
+        """Work several checks share (a roll-up, a series table), computed once per audit."""
+        if key not in self._cache:
+            self._cache[key] = build()
+        return self._cache[key]
+
     # -- the shared roll-up ------------------------------------------------------------------
     def daily(self) -> pd.DataFrame:
         """Spend and delivery per platform × account × campaign × day × export (with margin)."""
-        if "daily" not in self._cache:
-            self._cache["daily"] = self._rollup()
-        return self._cache["daily"]
+        return self.cached("daily", self._rollup)
 
     def _rollup(self) -> pd.DataFrame:
         t = self.figures(margin=True)
@@ -159,15 +164,16 @@ class AuditContext:
 
     # -- names and spend per source ------------------------------------------------------------
     def names(self) -> tuple[dict[tuple[str, str], str], dict[tuple[str, str, str], str]]:
-        if "names" not in self._cache:
+        """Account and campaign names by key, for findings to show names rather than ids."""
+
+        def build() -> tuple[dict[tuple[str, str], str], dict[tuple[str, str, str], str]]:
             d = self.daily()
             acc = d.groupby(["platform", "account_id"], sort=False)["account_name"].max()
             cmp = d.groupby(["platform", "account_id", "campaign_id"], sort=False)["campaign_name"].max()
-            self._cache["names"] = (
-                {k: v for k, v in acc.items() if isinstance(v, str)},
-                {k: v for k, v in cmp.items() if isinstance(v, str)},
-            )
-        return self._cache["names"]
+            return ({k: v for k, v in acc.items() if isinstance(v, str)},
+                    {k: v for k, v in cmp.items() if isinstance(v, str)})
+
+        return self.cached("names", build)
 
     def entity(self, platform: str | None, account_id: str | None = None, campaign_id: str | None = None) -> dict[str, Any]:
         """Finding fields naming a platform / account / campaign, names looked up."""
@@ -184,14 +190,10 @@ class AuditContext:
 
     def source_spend(self) -> pd.DataFrame:
         """Spend (reporting currency) and impressions held in the period per platform × account."""
-        if "source_spend" not in self._cache:
-            d = self.daily_in_period()
-            g = d.groupby(["platform", "account_id"], sort=True, as_index=False).agg(
+        return self.cached("source_spend", lambda: self.daily_in_period().groupby(
+            ["platform", "account_id"], sort=True, as_index=False).agg(
                 spend=("spend_basis", "sum"), impressions=("impressions", "sum"),
-                account_name=("account_name", "max"), first_day=("day", "min"), last_day=("end_day", "max"),
-            )
-            self._cache["source_spend"] = g
-        return self._cache["source_spend"]
+                account_name=("account_name", "max"), first_day=("day", "min"), last_day=("end_day", "max")))
 
     def platform_spend(self) -> dict[str, float]:
         s = self.source_spend()

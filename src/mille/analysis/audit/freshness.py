@@ -23,21 +23,23 @@ STEADY = 0.5  # last week's daily spend at least half the three weeks before: no
 
 
 def _per_source(ctx: AuditContext) -> pd.DataFrame:
-    if "freshness" not in ctx._cache:
-        d = ctx.daily()
-        g = d.groupby(["platform", "account_id"], as_index=False).agg(
-            first=("day", "min"), last=("end_day", "max"), account_name=("account_name", "max"))
-        days = d[d["granularity"].to_numpy() == "day"][["platform", "account_id", "day", "spend_basis"]]
-        days = days.merge(g[["platform", "account_id", "last"]], on=["platform", "account_id"])
-        age = days["last"] - days["day"]
-        recent = days[age.to_numpy() < 7].groupby(["platform", "account_id"])["spend_basis"].sum() / 7
-        before = days[(age.to_numpy() >= 7) & (age.to_numpy() < 28)].groupby(["platform", "account_id"])["spend_basis"].sum() / 21
-        g = g.join(recent.rename("recent_daily"), on=["platform", "account_id"])
-        g = g.join(before.rename("before_daily"), on=["platform", "account_id"])
-        g[["recent_daily", "before_daily"]] = g[["recent_daily", "before_daily"]].fillna(0.0)
-        g["behind"] = int(g["last"].max()) - g["last"] if not g.empty else 0
-        ctx._cache["freshness"] = g
-    return ctx._cache["freshness"]
+    return ctx.cached("freshness", lambda: _freshness(ctx.daily()))
+
+
+def _freshness(d: pd.DataFrame) -> pd.DataFrame:
+    """Per source: first and last day, daily spend over its last week and the three before."""
+    g = d.groupby(["platform", "account_id"], as_index=False).agg(
+        first=("day", "min"), last=("end_day", "max"), account_name=("account_name", "max"))
+    days = d[d["granularity"].to_numpy() == "day"][["platform", "account_id", "day", "spend_basis"]]
+    days = days.merge(g[["platform", "account_id", "last"]], on=["platform", "account_id"])
+    age = (days["last"] - days["day"]).to_numpy()
+    keys = ["platform", "account_id"]
+    recent = days[age < 7].groupby(keys)["spend_basis"].sum() / 7
+    before = days[(age >= 7) & (age < 28)].groupby(keys)["spend_basis"].sum() / 21
+    g = g.join(recent.rename("recent_daily"), on=keys).join(before.rename("before_daily"), on=keys)
+    g[["recent_daily", "before_daily"]] = g[["recent_daily", "before_daily"]].fillna(0.0)
+    g["behind"] = int(g["last"].max()) - g["last"] if not g.empty else 0
+    return g
 
 
 def source_freshness(ctx: AuditContext) -> list[SourceFreshness]:

@@ -22,14 +22,13 @@ MIN_IMPRESSIONS_UNPAID = 100  # fewer free impressions than this can be a platfo
 
 
 def _series(ctx: AuditContext, level: str) -> Series:
-    key = f"series:{level}"
-    if key not in ctx._cache:
+    def build() -> Series:
         d = ctx.daily()
         if level == "account":
-            ctx._cache[key] = Series.build(d, ["platform", "account_id"])
-        else:
-            ctx._cache[key] = Series.build(d[d["campaign_id"].to_numpy() != ""], ["platform", "account_id", "campaign_id"])
-    return ctx._cache[key]
+            return Series.build(d, ["platform", "account_id"])
+        return Series.build(d[d["campaign_id"].to_numpy() != ""], ["platform", "account_id", "campaign_id"])
+
+    return ctx.cached(f"series:{level}", build)
 
 
 def _explode(ctx: AuditContext, runs: pd.DataFrame, keys: list[str]) -> pd.DataFrame:

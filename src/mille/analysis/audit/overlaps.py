@@ -139,11 +139,11 @@ def duplicate_rows(ctx: AuditContext, c: Check) -> list[Finding]:
 
 
 def _ingest_files(ctx: AuditContext) -> dict[str, str]:
-    if "ingest_files" not in ctx._cache:
-        t = ctx.engine.table("ingests")
-        df = ctx.frame(t.select("ingest_id", "source_relation"))
-        ctx._cache["ingest_files"] = dict(zip(df["ingest_id"], df["source_relation"], strict=True))
-    return ctx._cache["ingest_files"]
+    def build() -> dict[str, str]:
+        df = ctx.frame(ctx.engine.table("ingests").select("ingest_id", "source_relation"))
+        return dict(zip(df["ingest_id"], df["source_relation"], strict=True))
+
+    return ctx.cached("ingest_files", build)
 
 
 def _clip(start: object, end: object, ctx: AuditContext) -> list[DayRange]:
