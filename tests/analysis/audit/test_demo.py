@@ -21,16 +21,9 @@ AS_OF = date(2026, 11, 1)
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    import mille.sources
-
-    if not hasattr(mille.sources, "ingest_paths"):
-        pytest.skip("mille.sources.ingest_paths has not landed yet")
-    from mille.demo import build_demo
-
-    path = tmp_path_factory.mktemp("demo") / "ws"
-    build_demo(path, seed=0)
-    return path
+def demo(demo_workspace: Path) -> Path:
+    """The seed-0 demo built through its export files and the real ingest (shared, read-only)."""
+    return demo_workspace
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +35,7 @@ def story():
 
 @pytest.fixture(scope="module")
 def result(demo: Path):
-    return run_audit(demo, as_of=AS_OF)
+    return run_audit(demo, as_of=AS_OF, read_only=True)
 
 
 def _emea_name() -> str:
