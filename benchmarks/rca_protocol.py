@@ -128,7 +128,8 @@ def _robustspot(folder: Path) -> Iterator[Case]:
         after = df[df["min"] == ts].groupby(attrs)[["value", "cnt"]].sum()
         history = df[(df["min"] >= ts - 240) & (df["min"] < ts)]
         before = history.groupby(attrs)[["value", "cnt"]].sum() / 4
-        both = after.join(before, how="outer", lsuffix="_1", rsuffix="_0").fillna(0.0).reset_index()
+        both = after.merge(before, how="outer", left_index=True, right_index=True,
+                           suffixes=("_1", "_0")).fillna(0.0).reset_index()
         causes = entry["cause"] if isinstance(entry["cause"], list) else [entry["cause"]]
         truth = frozenset(canonical({k: str(v) for k, v in c.items()}) for c in causes)
         leaves = Leaves.from_columns(

@@ -145,13 +145,15 @@ def test_segment_effect_against_the_rest_and_its_kind():
         {"p": ["g", "l"]}, [600.0, 400.0], [300.0, 900.0], [300e3, 100e3], [150e3, 150e3]
     )
     eff = segment_effect(leaves, leaves.mask({"p": "l"}))
-    # Two-way split {L, rest=G}: all of the mix, plus L's own rate part (see the CPM case above).
-    assert math.isclose(eff.mix, 0.0003125 + 0.0004375, rel_tol=1e-12)
+    # L's own terms of the split (see the CPM case above): mix 0.0004375, rate 0.00075.
+    assert math.isclose(eff.mix, 0.0004375, rel_tol=1e-12)
     assert math.isclose(eff.rate, 0.00075, rel_tol=1e-12)
     assert (eff.value0, eff.value1) == (0.004, 0.006)
-    assert effect_kind(eff, additive=False) == "both"
+    assert effect_kind(eff, additive=False) == "both"  # neither part is twice the other
     g = segment_effect(leaves, leaves.mask({"p": "g"}))
     assert g.rate == 0.0 and effect_kind(g, additive=False) == "mix"
+    # Disjoint segments' contributions add up to the change.
+    assert math.isclose(eff.contribution + g.contribution, 0.0015, rel_tol=1e-12)
 
 
 def test_a_period_without_any_denominator_is_a_clear_error():

@@ -171,10 +171,11 @@ class SegmentEffect:
 
 
 def segment_effect(leaves: Leaves, mask: np.ndarray) -> SegmentEffect:
-    """A segment's part of the change, from the two-way split {segment, rest}.
+    """A segment's part of the change: its terms in the split {segment, rest}.
 
-    The segment's mix is the whole mix of that split (its share moving, priced at the gap
-    between its rate and the rest's); its rate part is its own rate change at its mean share.
+    Mix is its share moving, priced at the gap between its mean rate and the headline's mean
+    rate; rate is its own rate change at its mean share. These are exactly the segment's terms
+    in any partition that has it as one part, so the contributions of disjoint segments add up.
     """
     def two(values: np.ndarray | None) -> np.ndarray | None:
         if values is None:
@@ -191,7 +192,7 @@ def segment_effect(leaves: Leaves, mask: np.ndarray) -> SegmentEffect:
         num1=float(n1[0]),
         den0=float(d0[0]) if d0 is not None else None,
         den1=float(d1[0]) if d1 is not None else None,
-        mix=float(parts.mix.sum()),
+        mix=float(parts.mix[0]),
         rate=float(parts.rate[0]),
         no_base=float(parts.no_base[0]),
     )

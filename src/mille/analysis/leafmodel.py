@@ -25,6 +25,7 @@ few leaves that actually moved do not inflate the noise they are measured agains
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -81,23 +82,36 @@ def total_channel(leaves: Leaves) -> Channel:
     return Channel("total", "log", after, before, var, g)
 
 
-def mix_channel(leaves: Leaves) -> Channel:
-    """A ratio's denominator: each leaf expected at its before value times the overall growth."""
+def mix_channel(leaves: Leaves, *, shifted: np.ndarray | None = None) -> Channel:
+    """A ratio's denominator: each leaf expected at its before value times the growth of the
+    leaves that did not shift (``shifted``: leaves of the share shifts found), with noise fitted
+    on those leaves alone — a shift moves every other share too, and is not noise."""
     assert leaves.den0 is not None and leaves.den1 is not None
     d0, d1 = leaves.den0, leaves.den1
-    growth = d1.sum() / d0.sum() if d0.sum() > 0 else 1.0
+    calm = np.ones(leaves.n, dtype=bool) if shifted is None else ~shifted
+    if d0[calm].sum() <= 0:
+        calm = np.ones(leaves.n, dtype=bool)
+    growth = d1[calm].sum() / d0[calm].sum() if d0[calm].sum() > 0 else 1.0
     expected = d0 * growth
     g = _sensitivity(expected, d1)
-    var = _fit_variance(d1 - expected, np.c_[g, g**2])
+    comps = np.c_[g, g**2]
+    coef = fit_coefficients((d1 - expected)[calm], comps[calm])
+    var = np.maximum(comps @ coef, 1e-12)
     return Channel("mix", "log", d1, expected, var, g)
 
 
-def rate_channel(leaves: Leaves) -> Channel:
-    """A ratio's rate: each leaf's numerator expected from its after-denominator and before-rate."""
+def rate_channel(leaves: Leaves, *, proportion: bool | None = None) -> Channel:
+    """A ratio's rate: each leaf's numerator expected from its after-denominator and before-rate.
+
+    ``proportion`` says whether the metric is a rate of counts (CTR: clicks out of
+    impressions); by default it is inferred from the numbers (the numerator never exceeds the
+    denominator), which a metric definition should override — spend never exceeds impressions
+    either, yet CPM is not a proportion.
+    """
     assert leaves.den0 is not None and leaves.den1 is not None
     n0, n1, d0, d1 = leaves.num0, leaves.num1, leaves.den0, leaves.den1
     overall = n0.sum() / d0.sum() if d0.sum() > 0 else (n1.sum() / d1.sum() if d1.sum() > 0 else 0.0)
-    proportion = is_proportion(leaves)
+    proportion = is_proportion(leaves) if proportion is None else proportion and is_proportion(leaves)
     prior = prior_strength(n0, d0, overall, proportion)
     rate0 = (n0 + prior * overall) / (d0 + prior)
     expected = d1 * rate0
@@ -135,21 +149,25 @@ def prior_strength(num: np.ndarray, den: np.ndarray, overall: float, proportion:
     """Empirical-Bayes weight (in denominator units) of the overall rate in each leaf's baseline.
 
     Method of moments: the spread of leaf rates beyond what sampling explains is the spread of
-    the true rates; a beta prior with that spread has strength p(1-p)/τ² - 1. For ratios that
-    are not proportions the sampling part is unknown, so the median leaf denominator is used:
-    a typical leaf then counts half its own rate and half the overall one.
+    the true rates τ²; a prior with that spread has strength v/τ² (− 1 for a beta prior), with
+    v the variance of one unit: p(1−p) for a proportion, r² for other ratios (a cost per unit
+    varying about as much as its mean, as auction prices do). A leaf with that much
+    denominator counts half its own rate and half the overall one; a big leaf keeps its own.
     """
     seen = den > 0
     if not seen.any():
         return 1.0
-    if not proportion:
-        return float(max(np.median(den[seen]), 1e-9))
     rates = num[seen] / den[seen]
     weights = den[seen]
+    unit = overall * (1 - overall) if proportion else overall * overall
+    if unit <= 0:
+        return float(max(np.median(weights), 1e-9))
     spread = float((weights * (rates - overall) ** 2).sum() / weights.sum())
-    sampling = float(seen.sum() * overall * (1 - overall) / weights.sum())
-    between = max(spread - sampling, 1e-12)
-    return float(np.clip(overall * (1 - overall) / between - 1, 1.0, 1e6))
+    sampling = float(seen.sum() * unit / weights.sum())
+    between = max(spread - sampling, 1e-12 * unit)
+    strength = unit / between - (1.0 if proportion else 0.0)
+    lowest = 1.0 if proportion else 1e-6 * float(np.median(weights))
+    return float(np.clip(strength, lowest, 1e6 * float(np.median(weights))))
 
 
 def _sensitivity(expected: np.ndarray, observed: np.ndarray) -> np.ndarray:
@@ -163,37 +181,66 @@ def _fit_variance(
 ) -> np.ndarray:
     """Fit var = comps @ coef (coef ≥ floor ≥ 0) robustly and return it per leaf."""
     comps = np.asarray(comps, dtype=np.float64)
-    k = comps.shape[1]
-    use = comps.sum(axis=1) > 0
-    e2 = resid[use] ** 2
-    c = comps[use]
-    lower = np.asarray(floor if floor is not None else (0.0,) * k, dtype=np.float64)
-    if e2.size < 3:
-        coef = np.maximum(np.ones(k), lower)
-    else:
-        med = [float(np.median(c[:, j][c[:, j] > 0])) if (c[:, j] > 0).any() else 1.0 for j in range(k)]
-        coef = np.maximum(np.array([float(np.median(e2)) / max(m, 1e-300) / k for m in med]), lower)
-        for _ in range(8):
-            var = c @ coef + 1e-300
-            z2 = e2 / var
-            scale = float(np.median(z2)) / _MEDIAN_CHI2_1
-            keep = z2 < 9.0 * max(scale, 1e-12)  # |z| < 3 robust standard deviations
-            # Gamma-type weights: a squared residual's spread grows with its variance.
-            w = 1.0 / var[keep]
-            x = c[keep] * w[:, None]
-            y = e2[keep] * w - x @ lower
-            coef = lower + _nonnegative_lstsq(x, y)
-            if not (coef > 0).any():
-                coef = np.full(k, 1e-12)
-        var = c @ coef + 1e-300
-        scale = float(np.median(e2 / var)) / _MEDIAN_CHI2_1
-        if scale > 1:  # the trimmed fit may understate the bulk; never let it
-            coef = coef * scale
-    var_all = comps @ coef
+    var_all = comps @ fit_coefficients(resid, comps, floor=floor)
     # Leaves with no volume at all carry no information; a tiny positive variance keeps the
     # score weights finite (their sensitivity is zero anyway).
     floor_var = max(float(var_all[var_all > 0].min()) if (var_all > 0).any() else 1.0, 1e-12) * 1e-6
     return np.maximum(var_all, floor_var)
+
+
+def fit_coefficients(
+    resid: np.ndarray, comps: np.ndarray, *, floor: tuple[float, ...] | None = None
+) -> np.ndarray:
+    """Non-negative coefficients of var = comps @ coef, by trimmed reweighted least squares."""
+    k = comps.shape[1]
+    use = comps.sum(axis=1) > 0
+    lower = np.asarray(floor if floor is not None else (0.0,) * k, dtype=np.float64)
+    if use.sum() < 3:
+        return np.maximum(np.ones(k), lower)
+    # Work in units where residuals and components are of order one (spend in dollars and
+    # impressions in millions would otherwise overflow the weights), then scale back.
+    unit_e = float(np.mean(resid[use] ** 2)) or 1.0
+    unit_c = np.array([float(np.mean(comps[use, j])) or 1.0 for j in range(k)])
+    e2 = resid[use] ** 2 / unit_e
+    c = comps[use] / unit_c
+    lower = lower * unit_c / unit_e
+    med = [float(np.median(c[:, j][c[:, j] > 0])) if (c[:, j] > 0).any() else 1.0 for j in range(k)]
+    coef = np.maximum(np.array([max(float(np.median(e2)), 1e-12) / max(m, 1e-300) / k for m in med]), lower)
+    for _ in range(8):
+        var = np.maximum(c @ coef, 1e-12)
+        z2 = e2 / var
+        scale = float(np.median(z2)) / _MEDIAN_CHI2_1
+        keep = z2 < 9.0 * max(scale, 1e-12)  # |z| < 3 robust standard deviations
+        # Gamma-type weights: a squared residual's spread grows with its variance.
+        w = 1.0 / var[keep]
+        x = c[keep] * w[:, None]
+        y = e2[keep] * w - x @ lower
+        coef = lower + _nonnegative_lstsq(x, y)
+        if not (coef > 0).any():
+            coef = np.full(k, 1e-12)
+    var = np.maximum(c @ coef, 1e-12)
+    scale = float(np.median(e2 / var)) / _MEDIAN_CHI2_1
+    if scale > 1:  # the trimmed fit may understate the bulk; never let it
+        coef = coef * scale
+    return coef * unit_e / unit_c
+
+
+def share_z(leaves: Leaves, inside: np.ndarray, universe: np.ndarray) -> float:
+    """How far a segment's denominator moved against the rest of ``universe``, in standard
+    deviations of how the rest's own leaves move (noise fitted on the rest alone)."""
+    assert leaves.den0 is not None and leaves.den1 is not None
+    d0, d1 = leaves.den0, leaves.den1
+    rest = universe & ~inside
+    if d0[rest].sum() <= 0 or d0[inside].sum() <= 0:
+        return 0.0
+    expected = d0 * (d1[rest].sum() / d0[rest].sum())
+    g = _sensitivity(expected, d1)
+    comps = np.c_[g, g**2]
+    coef = fit_coefficients((d1 - expected)[rest], comps[rest])
+    var = float((comps[inside] @ coef).sum())
+    if var <= 0:
+        return 0.0
+    return float((d1[inside].sum() - expected[inside].sum()) / math.sqrt(var))
 
 
 def _nonnegative_lstsq(x: np.ndarray, y: np.ndarray) -> np.ndarray:

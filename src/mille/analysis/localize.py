@@ -71,6 +71,7 @@ class Search:
     candidates: int
     drift: float  # τ, the standard deviation of segment shifts beyond noise (link scale)
     everywhere: bool = False  # the movement was spread over all segments alike
+    model: Channel | None = None  # the leaf model searched (expectations, noise)
     causes: list[Finding] = field(default_factory=list)
     others: list[Finding] = field(default_factory=list)
 
@@ -176,7 +177,7 @@ def search(
         kept.append((segment, score, members))
         active &= ~leaves.mask(segment)
     tau2 = scanner.drift(active) if kept else 0.0
-    result = Search(channel.name, threshold, scanner.candidates, math.sqrt(tau2), everywhere)
+    result = Search(channel.name, threshold, scanner.candidates, math.sqrt(tau2), everywhere, channel)
     for segment, score, members in kept:
         a = float(channel.wa[members].sum())
         b = float(channel.wb[members].sum())
@@ -238,7 +239,6 @@ def _minimal(findings: list[Finding]) -> list[Finding]:
     return out
 
 
-MIX_MATERIAL = 0.10  # a share shift is a cause only if it moves the headline by ≥ 10 % of its change
 NOISE_Z = 3.0  # a total change under 3 standard errors of leaf noise is "within noise"
 
 
@@ -262,46 +262,48 @@ class Localization:
         return not self.causes and not self.within_noise
 
 
-def localize(leaves: Leaves, *, max_depth: int = MAX_DEPTH) -> Localization:
+def localize(
+    leaves: Leaves, *, max_depth: int = MAX_DEPTH, proportion: bool | None = None
+) -> Localization:
     """The smallest set of segments explaining the change of the metric held in ``leaves``.
 
-    An additive metric is searched on its totals; a ratio on its rate (each segment's own ratio)
-    and on its mix (each segment's share of the denominator). A share shift only counts when it
-    moves the headline ratio materially: budget moving between two segments priced alike moves
-    nothing. A segment can stand out even when the total barely moved (it was offset, or is
-    small); then it is still a cause and ``headline_z`` says the total is within noise.
+    An additive metric is searched on its totals; a ratio on its rate (each segment's own ratio,
+    against noise) and on its mix (each segment's share of the denominator, by effect size: see
+    :mod:`mille.analysis.mix`). A segment can stand out even when the total barely moved (it
+    was offset, or is small); then it is still a cause and ``headline_z`` says the total is
+    within noise. ``proportion``: whether the ratio is a rate of counts (see
+    :func:`mille.analysis.leafmodel.rate_channel`); inferred from the numbers when not given.
     """
-    from mille.analysis.decompose import headline, segment_effect
     from mille.analysis.leafmodel import mix_channel, rate_channel, total_channel
+    from mille.analysis.mix import mix_search
 
     if not leaves.is_ratio:
         channels = [total_channel(leaves)]
+        searches = [search(leaves, channels[0], max_depth=max_depth)]
     else:
-        channels = [rate_channel(leaves), mix_channel(leaves)]
-    z = _headline_z(leaves, channels)
-    searches = [search(leaves, ch, max_depth=max_depth) for ch in channels]
-    change = abs(headline(leaves).change)
-    causes: list[Finding] = []
-    others: list[Finding] = []
-    for s in searches:
-        others.extend(s.others)
-        for f in s.causes:
-            if f.channel == "mix":
-                moved = abs(segment_effect(leaves, leaves.mask(f.segment)).mix)
-                if moved < MIX_MATERIAL * change:
-                    others.append(f)
-                    continue
-            causes.append(f)
-    return Localization(_merge(causes), others, searches, z)
+        rate = rate_channel(leaves, proportion=proportion)
+        searches = [search(leaves, rate, max_depth=max_depth), mix_search(leaves, max_depth=max_depth)]
+        shifted = np.zeros(leaves.n, dtype=bool)
+        for f in searches[1].causes:
+            shifted |= leaves.mask(f.segment)
+        channels = [rate, mix_channel(leaves, shifted=shifted)]
+        searches[1].model = channels[1]
+    causes = [f for s in searches for f in s.causes]
+    others = [f for s in searches for f in s.others]
+    return Localization(_merge(causes), others, searches, _headline_z(leaves, channels))
 
 
 def _merge(findings: list[Finding]) -> list[Finding]:
-    """One finding per segment (rate and mix may both name it), strongest first; minimal set."""
+    """The minimal set within each channel (a rate cause inside a mix cause is a different
+    finding, not a descendant), then one finding per segment, strongest first."""
+    minimal: list[Finding] = []
+    for name in dict.fromkeys(f.channel for f in findings):
+        minimal.extend(_minimal([f for f in findings if f.channel == name]))
     best: dict[tuple[tuple[str, str], ...], Finding] = {}
-    for f in findings:
-        if f.key not in best or f.drift_score > best[f.key].drift_score:
+    for f in minimal:
+        if f.key not in best:
             best[f.key] = f
-    return _minimal(sorted(best.values(), key=lambda f: -f.drift_score))
+    return list(best.values())
 
 
 def _headline_z(leaves: Leaves, channels: list[Channel]) -> float:
