@@ -118,8 +118,11 @@ def assemble(
     # A rate of counts (CTR, conversion rate) by its definition, and only if the numbers agree.
     proportion = leaves.is_ratio and metric.interval == "wilson" and is_proportion(leaves)
     found = localize(leaves, max_depth=max_depth, proportion=proportion)
-    fig0 = _figures(metric, h.num0, h.den0, scale, proportion, period=before)
-    fig1 = _figures(metric, h.num1, h.den1, scale, proportion, period=after)
+    model = found.searches[0].model
+    noise1 = float(model.var.sum()) if model is not None and leaves.is_ratio else None
+    noise0 = noise1 * h.den0 / h.den1 if noise1 is not None and h.den0 and h.den1 else None
+    fig0 = _figures(metric, h.num0, h.den0, scale, proportion, period=before, noise=noise0)
+    fig1 = _figures(metric, h.num1, h.den1, scale, proportion, period=after, noise=noise1)
     change = scale * h.change
     additive = not leaves.is_ratio
     rate_claimed = np.zeros(leaves.n, dtype=bool)
@@ -319,7 +322,7 @@ def _others(leaves: Leaves, found: Localization, causes: list[Cause], metric: Me
         if related(f.segment):
             continue
         note = ("moved, but no more than segments usually drift" if f.channel != "mix"
-                else "its share moved, but it is priced like the rest")
+                else "its share moved, but not beyond noise")
         out.append(_cause(leaves, f, found, metric, scale, change, proportion, additive, note))
         taken.append(set(f.segment.items()))
     for j, dim in enumerate(leaves.dims):
@@ -333,7 +336,7 @@ def _others(leaves: Leaves, found: Localization, causes: list[Cause], metric: Me
                 continue
             f = Finding(seg, "contribution", 0.0, 0.0, 0.0, contribution)
             out.append(_cause(leaves, f, found, metric, scale, change, proportion, additive,
-                              "a large part of the change, moving with the causes or below noise"))
+                              "moves with the causes, or within noise"))
             taken.append(set(seg.items()))
     out.sort(key=lambda c: -abs(c.contribution))
     return out[:limit]
