@@ -47,6 +47,7 @@ def test_contract_fields_and_figures_match_pandas():
     for key in ("value", "numerator", "denominator"):
         assert key in r["before"] and key in r["after"]
     assert {"mix", "rate"} <= set(r["decomposition"])
+    assert r["measurement"] == []  # the hook the audit will fill (docs/explain.md)
     # Oracle: CPM = 1000 × Σ spend / Σ impressions per month, from pandas.
     df = pd.read_csv(SMALL)
     month = df["date_day"].str[:7]
@@ -72,6 +73,17 @@ def test_contract_fields_and_figures_match_pandas():
     assert math.isclose(cause["share_of_change"], cause["contribution"] / r["change"], rel_tol=1e-12)
     lo, hi = cause["interval"]
     assert lo < cause["contribution"] < hi
+
+
+def test_filter_keeps_only_matching_rows():
+    r = explain(SMALL, "cpm", "2026-09", "2026-10", filter="platform = 'linkedin_ads'")
+    df = pd.read_csv(SMALL)
+    li = df[df.platform == "linkedin_ads"]
+    sums = li.groupby(li["date_day"].str[:7])[["spend", "impressions"]].sum()
+    assert math.isclose(r.after.value, 1000 * sums.loc["2026-10", "spend"] / sums.loc["2026-10", "impressions"],
+                        rel_tol=1e-12)
+    assert r.filter == "platform = 'linkedin_ads'"
+    assert [c.segment for c in r.causes] == [{"audience": "csuite"}]  # within LinkedIn
 
 
 def test_within_noise_metric_has_no_causes_and_says_so():
