@@ -1,0 +1,354 @@
+"""``mille report``: metrics broken down by segment, with intervals, flags and honest totals.
+
+    from mille.analysis.breakdown import report
+    result = report(ws)                                    # headline metrics by platform,
+                                                           # last complete month vs the one before
+    result = report(ws, "cpm,ctr", by="platform,country", grain="month", top=10)
+
+How it computes (one grouped engine query, then numpy):
+
+1. The engine sums every measure the metrics need per (day, segment) over the days of the period,
+   the comparison period and the series' span (:class:`mille.metrics.MetricQuery` at grain
+   ``day``). Rows covering several days (weekly or monthly exports) are fetched per period with
+   the metric core's own rule — a row counts only where its whole span lies inside.
+2. numpy groups those day sums into cells, the "other" tail, the total row and the series'
+   buckets (:mod:`mille.analysis.cellstats`): ratios of sums, base counts, intervals from the
+   day-to-day variation (:mod:`mille.analysis.intervals`), small-base flags.
+3. Changes get a MOVER interval (noise when it spans 0); segments get an empirical-Bayes
+   estimate for ranking (:mod:`mille.analysis.shrinkage`); each ratio's blended change is checked
+   for mix and Simpson's paradox (:mod:`mille.analysis.paradox`).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+
+from mille.analysis import breakdown_series, shrinkage
+from mille.analysis.breakdown_build import Assembler
+from mille.analysis.breakdown_result import Breakdown
+from mille.analysis.cellstats import EPOCH, DayRows, GroupStats, day_rows, group_stats
+from mille.analysis.metric_versions import can_record, record_versions
+from mille.config import ReportConfig
+from mille.errors import QueryError
+from mille.metrics import Metric, MetricQuery, load_catalogue
+from mille.metrics.query import BUCKET
+from mille.periods import GRAINS, Period, comparison, last_complete_month, parse_period
+from mille.workspace import Workspace
+
+DEFAULT_BY = ("platform",)
+# Dimensions the mix check looks through beneath the report's own: a platform's CPM can move
+# only because its budget moved between search and display.
+MIX_DETAIL = ("network",)
+BASE_MEASURES = ("spend", "impressions", "clicks")
+# Which workspace threshold (mille.yaml → report) guards a ratio, by its denominator measure.
+THRESHOLD_KEYS = {
+    "impressions": "min_impressions",
+    "clicks": "min_clicks",
+    "clicks_all": "min_clicks",
+    "conversions": "min_conversions",
+    "leads": "min_conversions",
+}
+ALL_DAYS = date(1, 1, 1)
+
+
+def report(
+    ws: Workspace,
+    metrics: str | list[str] | None = None,
+    *,
+    by: str | list[str] | None = None,
+    grain: str | None = None,
+    period: str | None = None,
+    compare: str | None = "previous",
+    filter: str | None = None,
+    top: int | None = None,
+    benchmarks: bool = False,
+    rank_by: str | None = None,
+    record: bool = False,
+) -> Breakdown:
+    """The breakdown of ``metrics`` (default: the catalogue's headline metrics) by ``by``
+    (default: platform) over ``period`` (default: the last complete month before the last day
+    held) against ``compare`` (``previous``, ``year``, ``none`` or a period).
+
+    ``grain`` adds a series over time: the buckets of ``period`` when given, else of every day
+    held up to the end of the period. ``top`` keeps the N segments with the most spend (or the N
+    best by the shrunk value of ``rank_by``) and groups the rest as "other". ``record`` writes
+    the metrics' definition versions into the workspace (``metric_versions``), as the CLI does.
+    """
+    cat = load_catalogue(ws.path)
+    chosen = cat.resolve(metrics) if metrics else cat.headline()
+    if not chosen:
+        raise QueryError("no metrics to report", hint="name metrics, e.g. `mille report cpm,ctr`")
+    dims = _dims(by)
+    if grain is not None and grain not in GRAINS:
+        raise QueryError(f"unknown grain `{grain}`", expected=", ".join(GRAINS))
+    if top is not None and top < 1:
+        raise QueryError("--top must be at least 1", value=top)
+    rank_metric = _rank_metric(cat.get(rank_by), chosen) if rank_by else None
+    t = ws.ad_performance()
+    first, anchor, n_multi = _held(ws, t)
+    if anchor is None:
+        raise QueryError(
+            "the workspace holds no ad data yet",
+            hint="ingest exports with `mille ingest FILE…`, or try `mille demo`",
+        )
+    current = parse_period(period, anchor=anchor) if period else last_complete_month(anchor)
+    previous = comparison(current, compare, anchor=anchor)
+    if previous is not None and previous.overlaps(current):
+        raise QueryError(
+            f"the comparison period {previous.label} overlaps the period {current.label}",
+            hint="compare with `previous`, `year`, or a period that does not overlap",
+        )
+    span = None
+    if grain is not None:
+        span = current if period else Period(ALL_DAYS, current.end, f"…:{current.end.isoformat()}")
+    extra = [m for m in BASE_MEASURES if m in cat.measures]
+    # The engine groups by the report's dimensions and the mix detail beneath them; cells are
+    # the sums of their detail, the mix check reads the detail.
+    detail = [d for d in MIX_DETAIL if d not in dims] if dims else []
+    query = MetricQuery(cat, chosen, by=[*dims, *detail], filter=filter, grain="day", extra_measures=extra)
+    parts = [p for p in (current, previous, span) if p is not None]
+
+    fine, member = _fetch(ws, t, query, parts, n_multi)
+    rows, to_display = _project(fine, len(dims))
+    in_current = member[0]
+    if not in_current.any():
+        raise QueryError(
+            f"no data in {current.label} ({current.start} to {current.end})"
+            + (" matching the filter" if filter else ""),
+            hint=f"the workspace holds {first} to {anchor}; pick a --period inside it",
+        )
+    in_previous = member[1] if previous is not None else None
+    in_span = member[-1] if span is not None else None
+
+    cfg = ws.config.report
+    limits = {m.name: _threshold(m, cfg) for m in chosen}
+    conf = cfg.confidence
+
+    def stats(mask: np.ndarray, group: np.ndarray, n: int) -> GroupStats:
+        return group_stats(rows, np.where(mask, group, -1), n, query, {k: v[0] for k, v in limits.items()}, conf)
+
+    n_seg = len(rows.segments)
+    seg_cur = stats(in_current, rows.segment, n_seg)
+    seg_prev = stats(in_previous, rows.segment, n_seg) if in_previous is not None else None
+    shrunk = _shrink_all(query, rows, seg_cur, dims)
+    order = _order(rows, seg_cur, seg_prev, shrunk, rank_metric)
+    shown = order if top is None else order[:top]
+    tail = order[top:] if top is not None else np.empty(0, dtype=np.int64)
+
+    asm = Assembler(
+        ws=ws, cat=cat, query=query, dims=dims, rows=rows, current=current, previous=previous,
+        thresholds=limits, confidence=conf,
+    )
+    zero = np.zeros(rows.size, dtype=np.int64)
+    tail_group = _tail_group(rows, tail)
+    cells = asm.segment_cells(shown, seg_cur, seg_prev, shrunk)
+    if tail.size:
+        cells.append(asm.other_cell(
+            tail.size,
+            stats(in_current, tail_group, 1),
+            stats(in_previous, tail_group, 1) if in_previous is not None else None,
+        ))
+    total = asm.total_cell(
+        stats(in_current, zero, 1), stats(in_previous, zero, 1) if in_previous is not None else None
+    )
+    series = None
+    if span is not None and in_span is not None:
+        series = breakdown_series.series(asm, span, grain or "month", in_span, shown, tail, tail_group, stats)
+    warnings = []
+    if in_previous is not None:
+        def fine_stats(mask: np.ndarray) -> GroupStats:
+            if not detail:
+                return stats(mask, rows.segment, n_seg)
+            return group_stats(fine, np.where(mask, fine.segment, -1), len(fine.segments), query,
+                               {k: v[0] for k, v in limits.items()}, conf)
+
+        warnings = asm.mix_warnings(
+            fine if detail else rows, fine_stats(in_current), fine_stats(in_previous),
+            to_display if detail else np.arange(n_seg), total, cells, detail, filter,
+        )
+    if benchmarks:
+        asm.attach_benchmarks(cells)
+    notes = asm.notes(rows, in_previous)
+    timezones = asm.timezones(parts, grain, filter)
+    if record and can_record(ws):
+        record_versions(ws, chosen, cat)
+    # One validation of the whole nested result: far cheaper than a model per cell.
+    return Breakdown.model_validate({
+        "metrics": asm.metric_infos(),
+        "by": dims,
+        "filter": filter,
+        "period": asm.period_info(current),
+        "compare": asm.period_info(previous) if previous is not None else None,
+        "grain": grain,
+        "series_span": asm.series_span_info(span, first) if span is not None else None,
+        "currency": ws.config.reporting_currency,
+        "confidence": conf,
+        "top": top,
+        "rank_by": rank_metric.name if rank_metric is not None else None,
+        "cells": cells,
+        "total": total,
+        "series": series,
+        "warnings": warnings,
+        "notes": notes + asm.extra_notes,
+        "timezones": timezones,
+        "benchmarks_currency": asm.benchmark_currency() if benchmarks else None,
+    })
+
+
+def _project(fine: DayRows, k: int) -> tuple[DayRows, np.ndarray]:
+    """The day rows at the report's own dimensions (the first ``k`` of the query's), and the
+    display code of every fine segment."""
+    if fine.segments and len(fine.segments[0]) == k:
+        return fine, np.arange(len(fine.segments))
+    codes: dict[tuple, int] = {}
+    to_display = np.array([codes.setdefault(s[:k], len(codes)) for s in fine.segments], dtype=np.int64)
+    rows = DayRows(
+        fine.day, to_display[fine.segment] if fine.size else fine.segment, list(codes),
+        fine.measures, fine.multi_day_rows,
+    )
+    return rows, to_display
+
+
+def _dims(by: str | list[str] | None) -> list[str]:
+    if by is None:
+        return list(DEFAULT_BY)
+    items = by.split(",") if isinstance(by, str) else list(by)
+    dims = [d.strip() for d in items if d.strip() and d.strip().lower() != "none"]
+    if len(set(dims)) != len(dims):
+        raise QueryError("a dimension is repeated in --by", value=",".join(dims))
+    return dims
+
+
+def _rank_metric(metric: Metric, chosen: list[Metric]) -> Metric:
+    if metric.type != "ratio":
+        raise QueryError(
+            f"`{metric.name}` is not a ratio; only ratios (CTR, CPC…) are ranked by a shrunk estimate",
+            hint="rank by a ratio metric such as ctr or cpc",
+        )
+    if metric not in chosen:
+        raise QueryError(f"--rank-by {metric.name} is not among the metrics reported", hint=f"add {metric.name} to the metrics")
+    return metric
+
+
+def _threshold(metric: Metric, cfg: ReportConfig) -> tuple[float, str | None]:
+    """The small-base threshold of a ratio: the workspace's setting for its denominator when it
+    has one (mille.yaml → report), else the metric's own ``min_base``."""
+    if metric.type != "ratio":
+        return 0.0, None
+    key = THRESHOLD_KEYS.get(metric.denominator or "")
+    if key is not None:
+        return float(getattr(cfg, key)), f"mille.yaml report.{key}"
+    return float(metric.min_base), f"metric {metric.name} min_base"
+
+
+def _held(ws: Workspace, t) -> tuple[date | None, date | None, int]:
+    """First day held, the anchor (the last day held, as :meth:`Workspace.anchor_date`) and how
+    many rows span several days.
+
+    Minima and maxima come from the engine's column statistics without a scan; only when some
+    rows are not daily (granularity other than ``day``) are the multi-day rows counted.
+    """
+    row = ws.engine.to_arrow(t.aggregate(
+        first=t.date_day.min(), anchor=t.period_end.max(),
+        gmin=t.granularity.min(), gmax=t.granularity.max(),
+    )).to_pylist()[0]
+    multi = 0
+    if row["anchor"] is not None and not (row["gmin"] == row["gmax"] == "day"):
+        multi = int(ws.engine.scalar(t.filter(t.date_day != t.period_end).count()))
+    return row["first"], row["anchor"], multi
+
+
+def _fetch(
+    ws: Workspace, t, query: MetricQuery, parts: list[Period], n_multi: int
+) -> tuple[DayRows, list[np.ndarray]]:
+    """Day-level sums for every period in ``parts``, and for each part which rows belong to it."""
+    import ibis
+
+    inside = ibis.or_(*[(t.date_day >= p.start) & (t.date_day <= p.end) for p in parts])
+    daily = t.filter((t.date_day == t.period_end) & inside)
+    tables = [ws.engine.to_arrow(query.to_ibis(daily))]
+    # Rows spanning several days need the metric core's whole-span rule per part: ask for them
+    # separately (only when the workspace has any), never in one UNION — DuckDB 1.5 can stall on
+    # a UNION ALL of differently filtered aggregations of the same table.
+    if n_multi:
+        multi = t.filter(t.date_day != t.period_end)
+        for p in parts:
+            q = MetricQuery(
+                query.catalogue, query.metrics, by=query.by, filter=query.filter, period=p,
+                grain="day", extra_measures=query.extra_measures,
+            )
+            tables.append(ws.engine.to_arrow(q.to_ibis(multi)))
+    rows, origin = day_rows(tables, query.by, [m.name for m in query.measures], BUCKET)
+    members = []
+    for k, p in enumerate(parts):
+        start = (np.datetime64(p.start, "D") - EPOCH).astype(np.int64)
+        end = (np.datetime64(p.end, "D") - EPOCH).astype(np.int64)
+        mask = (origin == 0) & (rows.day >= start) & (rows.day <= end)
+        members.append(mask | (origin == k + 1))
+    rows.multi_day_rows = n_multi if bool((origin > 0).any()) else 0
+    return rows, members
+
+
+def _tail_group(rows: DayRows, tail: np.ndarray) -> np.ndarray:
+    in_tail = np.zeros(len(rows.segments), dtype=bool)
+    in_tail[tail] = True
+    return np.where(in_tail[rows.segment], 0, -1)
+
+
+def _order(
+    rows: DayRows,
+    cur: GroupStats,
+    prev: GroupStats | None,
+    shrunk: dict[str, tuple[np.ndarray, np.ndarray]],
+    rank_metric: Metric | None,
+) -> np.ndarray:
+    """Segments in display order: by the rank of ``rank_metric`` when given, else by volume
+    (spend in the period, then in the comparison period), ties by label."""
+    labels = np.array([" × ".join("" if v is None else str(v) for v in s) for s in rows.segments])
+    vol_name = "spend" if "spend" in cur.sums else next(iter(cur.sums))
+    vol_cur = cur.sums[vol_name]
+    vol_prev = prev.sums[vol_name] if prev is not None else np.zeros_like(vol_cur)
+    present = cur.days > 0
+    if prev is not None:
+        present = present | (prev.days > 0)
+    if rank_metric is not None:
+        ranks = shrunk[rank_metric.name][1].astype("float64")
+        ranks = np.where(ranks > 0, ranks, np.inf)
+        order = np.lexsort((labels, -vol_prev, -vol_cur, ranks))
+    else:
+        order = np.lexsort((labels, -vol_prev, -vol_cur))
+    return order[present[order]]
+
+
+def _shrink_all(
+    query: MetricQuery, rows: DayRows, cur: GroupStats, dims: list[str]
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Per ratio metric: the shrunk value (metric units) and the rank of every segment."""
+    n_seg = len(rows.segments)
+    if len(dims) >= 2:
+        parents = [s[:-1] for s in rows.segments]
+        uniq = {p: i for i, p in enumerate(dict.fromkeys(parents))}
+        parent = np.array([uniq[p] for p in parents], dtype=np.int64)
+        n_parents = len(uniq)
+    else:
+        parent = np.zeros(n_seg, dtype=np.int64)
+        n_parents = 1
+    out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    assert cur.cell_of_day is not None and cur.day_sums is not None
+    for metric in query.metrics:
+        if metric.type != "ratio":
+            continue
+        num_name, den_name = metric.numerator or "", metric.denominator or ""
+        noise = shrinkage.pooled_day_noise(
+            cur.cell_of_day, parent, n_parents, cur.day_sums[num_name], cur.day_sums[den_name],
+            n_seg, rate=metric.interval == "wilson",
+        )
+        value, _ = shrinkage.shrink(cur.sums[num_name], cur.sums[den_name], parent, n_parents, noise)
+        value = value * metric.multiplier
+        active = cur.days > 0
+        ranks = np.zeros(n_seg, dtype=np.int64)
+        ranks[active] = shrinkage.rank(value[active], metric.direction)
+        out[metric.name] = (np.where(active, value, np.nan), ranks)
+    return out

@@ -1,0 +1,50 @@
+"""mille report: metrics broken down by segment, with intervals, flags and warnings."""
+
+from __future__ import annotations
+
+import click
+
+from mille.cli.common import emit, format_option, open_workspace
+
+
+@click.command("report")
+@click.argument("metrics", required=False)
+@click.option("--by", "by", default=None, help="Dimensions to break down by, e.g. platform,country (default: platform; `none` for the total only).")
+@click.option("--grain", type=click.Choice(["day", "week", "month", "quarter", "year"]), default=None, help="Add a series over time at this grain.")
+@click.option("--period", default=None, help="Period: 2026-10, 2026-Q3, 2026-09-01:2026-09-30, last-30-days… (default: the last complete month).")
+@click.option("--compare", default="previous", show_default=True, help="previous, year, none, or a period.")
+@click.option("--filter", "filter_", default=None, help="Rows to keep, e.g. \"platform = 'linkedin_ads' AND device = 'mobile'\".")
+@click.option("--top", type=int, default=None, help="Show the N segments with the most spend; group the rest as `other`.")
+@click.option("--rank-by", default=None, help="Order segments by the shrunk (empirical-Bayes) value of this ratio, best first.")
+@click.option("--benchmarks", is_flag=True, help="Show published platform ranges beside CPM, CPC and CTR, as context.")
+@click.option("--no-record", is_flag=True, help="Do not record the metrics' definition versions in the workspace (opens it read-only).")
+@format_option()
+@click.pass_context
+def command(
+    ctx: click.Context,
+    metrics: str | None,
+    by: str | None,
+    grain: str | None,
+    period: str | None,
+    compare: str,
+    filter_: str | None,
+    top: int | None,
+    rank_by: str | None,
+    benchmarks: bool,
+    no_record: bool,
+    fmt: str,
+) -> None:
+    """Break METRICS (default: the headline metrics) down by segment, period against period.
+
+    Every ratio is a ratio of sums shown with its base counts and interval; thin cells are
+    flagged, changes inside their interval are marked as noise, and a blended change that
+    hides the opposite trend inside it is called out.
+    """
+    from mille.analysis.breakdown import report
+
+    with open_workspace(ctx, read_only=no_record) as ws:
+        result = report(
+            ws, metrics, by=by, grain=grain, period=period, compare=compare, filter=filter_,
+            top=top, benchmarks=benchmarks, rank_by=rank_by, record=not no_record,
+        )
+    emit(result, fmt)

@@ -1,0 +1,199 @@
+"""Terminal rendering of ``mille report`` (a :class:`Breakdown`). Formatting only, no arithmetic
+beyond choosing what to show."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.console import RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from mille.analysis.breakdown_result import Breakdown, Cell, MetricCell, MetricInfo, format_value
+from mille.report.render import renders
+
+SMALL = "·"
+NOISE = "≈"
+SERIES_BUCKETS = 8
+BASE_ORDER = ("spend", "impressions", "clicks")
+
+
+@renders(Breakdown)
+def render_breakdown(result: Breakdown) -> Iterable[RenderableType]:
+    yield Text(_title(result), style="bold")
+    if result.filter:
+        yield Text(f"filter: {result.filter}", style="dim")
+    for w in result.warnings:
+        yield Text(f"⚠ {w.message}", style="yellow")
+    yield _main_table(result)
+    if result.rank_by:
+        yield _ranking(result)
+    bench = _benchmarks(result)
+    if bench is not None:
+        yield bench
+    if result.series is not None and len(result.series):
+        yield from _series(result)
+    legend = _legend(result)
+    if legend:
+        yield Text(legend, style="dim")
+    for note in result.notes:
+        yield Text(f"note: {note}", style="dim")
+
+
+def _title(r: Breakdown) -> str:
+    names = ", ".join(m.label for m in r.metrics)
+    by = " × ".join(r.by) if r.by else "total"
+    period = f"{r.period.label} ({r.period.start} to {r.period.end})"
+    versus = f" vs {r.compare.label}" if r.compare else ""
+    return f"{names} by {by} — {period}{versus}"
+
+
+def _bases(r: Breakdown) -> list[str]:
+    return [b for b in BASE_ORDER if b in r.total.current.sums]
+
+
+def _count(value: float, *, money: bool, currency: str) -> str:
+    if money:
+        return format_value(value, unit="currency", decimals=0, currency=currency)
+    return f"{value:,.0f}"
+
+
+def _change_text(info: MetricInfo | None, absolute: float | None, relative: float | None, noise: bool | None) -> Text:
+    if absolute is None:
+        return Text("")
+    if absolute == 0:
+        return Text("±0", style="dim")
+    rel = f"{relative * 100:+.1f} %" if relative is not None else "new"
+    if noise:
+        return Text(f"{rel} {NOISE}", style="dim")
+    direction = info.direction if info is not None else "neutral"
+    good = {"lower_is_better": absolute < 0, "higher_is_better": absolute > 0}.get(direction)
+    return Text(rel, style="" if good is None else ("green" if good else "red"))
+
+
+def _metric_text(info: MetricInfo, mc: MetricCell, currency: str) -> Text:
+    """Value (with its change) on the first line, the interval on the second."""
+    text = Text(info.format(mc.current.value, currency))
+    if mc.current.small_base:
+        text.append(f" {SMALL}", style="yellow")
+    if mc.change is not None:
+        text.append("  ")
+        text.append_text(_change_text(info, mc.change.absolute, mc.change.relative, mc.change.noise))
+    if mc.current.low is not None and mc.current.high is not None:
+        text.append(f"\n{info.format(mc.current.low, currency)}–{info.format(mc.current.high, currency)}", style="dim")
+    return text
+
+
+def _base_text(cell: Cell, name: str, currency: str) -> Text:
+    value = cell.current.sums.get(name, 0.0)
+    text = Text(_count(value, money=name == "spend", currency=currency))
+    if cell.previous is not None:
+        before = cell.previous.sums.get(name, 0.0)
+        rel = (value - before) / before if before else None
+        text.append("\n")
+        text.append_text(_change_text(None, value - before, rel, None))
+    return text
+
+
+def _main_table(r: Breakdown) -> Table:
+    table = Table(header_style="bold", show_lines=False)
+    table.add_column(" × ".join(r.by) or "segment")
+    bases = _bases(r)
+    for b in bases:
+        table.add_column(b.capitalize(), justify="right")
+    shown = [m for m in r.metrics if not (m.type == "simple" and m.name in bases)]
+    for info in shown:
+        table.add_column(info.label, justify="right")
+    cells: list[Cell] = [*r.cells, r.total]
+    for i, cell in enumerate(cells):
+        row: list[RenderableType] = [Text(cell.label, style="bold" if cell.kind == "total" else "")]
+        row.extend(_base_text(cell, b, r.currency) for b in bases)
+        row.extend(_metric_text(info, cell.metrics[info.name], r.currency) for info in shown)
+        table.add_row(*row, end_section=i == len(cells) - 2)
+    return table
+
+
+def _ranking(r: Breakdown) -> Table:
+    info = next(m for m in r.metrics if m.name == r.rank_by)
+    table = Table(title=f"Ranked by {info.label}, shrunk towards the parent (empirical Bayes)", header_style="bold")
+    table.add_column("rank", justify="right")
+    table.add_column(" × ".join(r.by))
+    table.add_column(f"{info.label} raw", justify="right")
+    table.add_column(f"{info.label} shrunk", justify="right")
+    table.add_column(info.denominator or "base", justify="right")
+    for cell in r.cells:
+        mc = cell.metrics[info.name]
+        if cell.kind != "segment" or mc.rank is None:
+            continue
+        table.add_row(
+            str(mc.rank), cell.label, info.format(mc.current.value, r.currency),
+            info.format(mc.shrunk, r.currency), f"{mc.current.denominator or 0:,.0f}",
+        )
+    return table
+
+
+def _benchmarks(r: Breakdown) -> Table | None:
+    rows = []
+    for cell in r.cells:
+        for info in r.metrics:
+            for b in cell.metrics[info.name].benchmarks:
+                rows.append((cell, info, b))
+    if not rows:
+        return None
+    table = Table(title="Published ranges — context, not targets", header_style="bold")
+    for name in ("segment", "metric", "yours", "published", "where", "source"):
+        table.add_column(name)
+    for cell, info, b in rows:
+        lo = format_value(b.low, unit=info.unit, decimals=2, suffix=info.suffix, currency=b.currency)
+        hi = format_value(b.high, unit=info.unit, decimals=2, suffix=info.suffix, currency=b.currency)
+        where = (b.position or "—").replace("_", " ")
+        style = "yellow" if b.position and b.position.startswith("far") else ""
+        scope = f" ({b.network})" if b.network else ""
+        table.add_row(
+            cell.label, info.label + scope, info.format(cell.metrics[info.name].current.value, r.currency),
+            f"{lo}–{hi}" if b.low != b.high else lo, Text(where, style=style), f"{b.source} ({b.year})",
+        )
+    return table
+
+
+def _series(r: Breakdown) -> Iterable[RenderableType]:
+    s = r.series
+    assert s is not None
+    starts = sorted(set(s.period_start))[-SERIES_BUCKETS:]
+    shown = set(starts)
+    for info in [m for m in r.metrics if m.type != "simple"][:3] or r.metrics[:1]:
+        table = Table(title=f"{info.label} by {s.grain}", header_style="bold")
+        table.add_column(" × ".join(r.by) or "segment")
+        for start in starts:
+            table.add_column(str(start), justify="right")
+        values: dict[str, dict] = {}
+        for i, start in enumerate(s.period_start):
+            if start not in shown:
+                continue
+            m = s.metrics[info.name]
+            text = Text(info.format(m.value[i], r.currency))
+            if m.small_base[i]:
+                text.append(f" {SMALL}", style="yellow")
+            if s.partial[i]:
+                text.stylize("italic")
+            values.setdefault(s.label[i], {})[start] = text
+        for label, by_start in values.items():
+            table.add_row(label, *[by_start.get(st, Text("—", style="dim")) for st in starts])
+        yield table
+    if len(set(s.period_start)) > SERIES_BUCKETS:
+        yield Text(f"(last {SERIES_BUCKETS} of {len(set(s.period_start))} buckets; the full series is in --format json or csv)", style="dim")
+
+
+def _legend(r: Breakdown) -> str:
+    parts = []
+    pct = f"{r.confidence * 100:.0f} %"
+    if any(m.interval != "none" for m in r.metrics):
+        parts.append(f"a–b: {pct} interval")
+    if r.compare:
+        parts.append(f"{NOISE}: change within noise (its {pct} interval includes 0)")
+    thin = sorted({f"{m.label} < {m.min_base:,.0f} {m.denominator}" for m in r.metrics if m.type == "ratio" and m.min_base})
+    if thin:
+        parts.append(f"{SMALL}: base too small to read ({'; '.join(thin)})")
+    if r.series is not None and any(r.series.partial):
+        parts.append("italic: partial bucket")
+    return " · ".join(parts)
