@@ -71,3 +71,27 @@ def test_cli_on_the_demo_workspace(cli, demo_workspace):
     segments = [{**c.get("implied", {}), **c["segment"]} for c in r["causes"]]
     assert any(s.get("network") == "display" for s in segments)
     assert any(s.get("platform") == "linkedin_ads" and s.get("audience") == "csuite" for s in segments)
+
+
+def test_the_tracking_gap_is_named_as_a_measurement_cause_before_business_causes(demo):
+    r = demo["cpm"]
+    gaps = [n for n in r.measurement if n.kind == "gaps.account_days"]
+    assert len(gaps) == 1, [n.description for n in r.measurement]
+    gap = gaps[0]
+    assert gap.platform == "facebook_ads" and "EMEA" in (gap.account or "")
+    assert gap.days == [{"start": "2026-10-13", "end": "2026-10-16"}]
+    assert gap.severity == "error" and gap.spend > 0 and gap.estimated
+    # The sentence names the data problem first, then the business causes.
+    assert r.summary.startswith("Measurement first:")
+    assert r.summary.index("2026-10-13") < r.summary.index("CPM rose")
+    # Naming-convention breaks don't change a figure: not a measurement cause.
+    assert not [n for n in r.measurement if n.kind.startswith("definitions.")]
+    assert json.loads(r.to_json())["measurement"][0]["kind"] == "gaps.account_days"
+
+
+def test_a_filter_keeps_only_problems_on_the_platforms_it_includes(demo_workspace):
+    with Workspace.open(demo_workspace, read_only=True) as ws:
+        linkedin = explain(ws, "ctr", "2026-09", "2026-10", filter="platform = 'linkedin_ads'")
+        meta = explain(ws, "ctr", "2026-09", "2026-10", filter="platform = 'facebook_ads'")
+    assert linkedin.measurement == []
+    assert [n.kind for n in meta.measurement] == ["gaps.account_days"]

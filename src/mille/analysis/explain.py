@@ -34,6 +34,7 @@ from mille.analysis.explanation import (
 from mille.analysis.leafmodel import is_proportion
 from mille.analysis.leaves import MISSING, Leaves
 from mille.analysis.localize import MAX_DEPTH, Finding, Localization, localize
+from mille.analysis.measurement import measurement_notes, measurement_sentence
 from mille.analysis.narrative import summary
 from mille.errors import QueryError
 from mille.metrics import Catalogue, Metric, load_catalogue
@@ -92,9 +93,27 @@ def explain(
     finally:
         if own:
             engine.close()
-    return assemble(m, catalogue, comparison.leaves, p0, p1, dims=dims, max_depth=max_depth,
-                    filter=filter, source=label, currency=currency,
-                    numerator=comparison.numerator, denominator=comparison.denominator)
+    result = assemble(m, catalogue, comparison.leaves, p0, p1, dims=dims, max_depth=max_depth,
+                      filter=filter, source=label, currency=currency,
+                      numerator=comparison.numerator, denominator=comparison.denominator)
+    if isinstance(source, Workspace):
+        notes = measurement_notes(source, m.name, p0, p1)
+        if filter:
+            # Only problems on platforms the filtered figures include.
+            kept = _platforms(source, t, table, filter, p0, p1)
+            notes = [n for n in notes if n.platform is None or n.platform in kept]
+        if notes:
+            result.measurement = notes
+            result.summary = measurement_sentence(notes, currency) + " " + result.summary
+    return result
+
+
+def _platforms(ws: Workspace, t, table, filter: str, p0: Period, p1: Period) -> set[str]:
+    from mille.metrics import compile_filter
+
+    span = t.filter((t.date_day >= min(p0.start, p1.start)) & (t.period_end <= max(p0.end, p1.end)))
+    span = span.filter(compile_filter(filter, span, table))
+    return set(ws.engine.to_arrow(span.select("platform").distinct()).column("platform").to_pylist())
 
 
 def assemble(

@@ -93,10 +93,20 @@ class Decomposition(_Part):
 
 
 class MeasurementNote(_Part):
-    """A change in how the number is measured (definition, gap, duplicate). Filled by the audit."""
+    """A change in how the number is measured (a data gap, a double count, a currency or
+    definition change) overlapping the compared periods, from the audit. Listed before any
+    business cause: a number that was measured differently did not really move."""
 
-    kind: str
+    kind: str  # the audit check id, e.g. gaps.account_days
     description: str
+    severity: str = "warn"
+    platform: str | None = None
+    account: str | None = None
+    campaign: str | None = None
+    days: list[dict[str, str]] = Field(default_factory=list)  # [{"start", "end"}], ISO dates
+    spend: float = 0.0  # spend affected (an estimate for missing days), reporting currency
+    estimated: bool = False
+    hint: str = ""
 
 
 class Explanation(Result):
@@ -114,8 +124,8 @@ class Explanation(Result):
     decomposition: Decomposition
     causes: list[Cause]
     others: list[Cause]
-    # Hook: measurement causes (a definition edited between the periods, a data gap or a
-    # duplicate export overlapping them) come with the audit and will be listed here first.
+    # Measurement causes (a data gap, a double count, a definition edited between the periods)
+    # from the audit, listed before any business cause; empty for --data files.
     measurement: list[MeasurementNote] = Field(default_factory=list)
     within_noise: bool
     spread_evenly: bool

@@ -25,6 +25,8 @@ PER_DIMENSION = 4  # largest segments shown per dimension
 def render_explanation(r: Explanation) -> Iterable[RenderableType]:
     yield Text(r.summary, style="bold")
     yield Text(_scope(r), style="dim")
+    if r.measurement:
+        yield _measurement(r)
     yield _headline(r)
     yield _split(r)
     table = _dimensions(r)
@@ -34,11 +36,26 @@ def render_explanation(r: Explanation) -> Iterable[RenderableType]:
         yield _causes(r, r.causes, "Causes — the smallest set of segments that explains the change")
     if r.others:
         yield _causes(r, r.others, "Other large contributors (not causes)", notes=True)
-    yield Text(
-        "Measurement changes (definition edits, data gaps, duplicates) will be listed first here "
-        "once the audit feeds explain; none are checked yet.",
-        style="dim",
-    )
+    if not r.measurement and r.source and not r.source.endswith((".csv", ".parquet")):
+        yield Text("Measurement: the audit found no gap, double count or definition change "
+                   "overlapping these periods.", style="dim")
+
+
+def _measurement(r: Explanation) -> Table:
+    t = Table(title="Measurement changes — the data itself changed between the periods",
+              title_justify="left", header_style="bold")
+    for col in ("severity", "what", "where", "days", "spend"):
+        t.add_column(col, justify="right" if col == "spend" else "left")
+    for n in r.measurement:
+        days = ", ".join(d["start"] if d["start"] == d["end"] else f"{d['start']}..{d['end']}" for d in n.days[:3])
+        where = " / ".join(x for x in (n.platform, n.account, n.campaign) if x)
+        spend = (("~" if n.estimated else "") + _value_money(r, n.spend)) if n.spend else "—"
+        t.add_row(n.severity, n.description, where, days, spend)
+    return t
+
+
+def _value_money(r: Explanation, value: float) -> str:
+    return format_number(value, "currency", 0, currency=r.currency)
 
 
 def _value(r: Explanation, value: float | None) -> str:
