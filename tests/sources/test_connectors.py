@@ -163,3 +163,21 @@ def test_connector_folder_ingests_whole(tmp_path: Path, seeds: Path) -> None:
         again = ingest_paths(ws, [seeds], account_currency="USD")
     assert {f.status for f in again.files} <= {"skipped", "lookup"}
     assert totals(ws_path, counted=False) == first
+
+
+def test_microsoft_conversions_qualified_then_conversions_row_by_row(writer) -> None:
+    # dbt: coalesce(conversions_qualified, conversions). Second row has no qualified count.
+    f = writer("ms.csv", "date,account_id,campaign_id,currency_code,device_type,network,clicks,impressions,spend,"
+                         "conversions_qualified,conversions,revenue\n"
+                         "2024-01-01,1,2,USD,Computer,Audience,3,100,4.5,1.5,2,10\n"
+                         "2024-01-02,1,2,USD,Smartphone,Audience,1,50,1.0,,3,0\n")
+    parsed = read_export(f)
+    assert parsed.table.column("conversions").to_pylist() == [1.5, 3.0]
+    assert parsed.table.column("device").to_pylist() == ["desktop", "mobile"]
+
+
+def test_microsoft_seed_conversions_match_dbt(seeds: Path) -> None:
+    frame = pd.read_csv(seeds / "microsoft_ads_campaign_performance_daily_report_data.csv")
+    parsed = read_export(seeds / "microsoft_ads_campaign_performance_daily_report_data.csv")
+    expected = frame["conversions_qualified"].fillna(frame["conversions"]).sum()
+    assert pc.sum(parsed.table.column("conversions")).as_py() == pytest.approx(expected)

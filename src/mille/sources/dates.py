@@ -13,12 +13,14 @@ import re
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from mille.errors import IngestError
+from mille.sources.distinct import first_row_of
 
 _TIME_SUFFIX = r"([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?( ?([AaPp][Mm]|Z|UTC|[+-]\d{2}:?\d{2}))?)$"
 EARLIEST = date(2000, 1, 1)
@@ -49,14 +51,37 @@ def parse_dates(
     row_numbers: np.ndarray | None = None,
 ) -> tuple[pa.Array, str | None]:
     """A date32 column and the format that read it (None for typed columns)."""
-    if isinstance(column, pa.ChunkedArray):
-        column = column.combine_chunks()
     if pa.types.is_date(column.type):
         return column.cast(pa.date32()), None
     if pa.types.is_timestamp(column.type):
         return (column.cast(pa.date32()) if column.type.tz is None else _tz_date(column)), None
     if not pa.types.is_string(column.type):
         column = column.cast(pa.string())
+    # Dates repeat (a few hundred days over millions of rows): parse each distinct cell once.
+    distinct = pc.unique(column)
+    try:
+        parsed, used = _parse_distinct(distinct, formats, missing)
+    except _BadDate as bad:
+        i = first_row_of(column, bad.value)
+        raise IngestError(
+            "not a date" if bad.kind == "format" else "an implausible date",
+            file=file,
+            row=int(row_numbers[i]) if row_numbers is not None else i + 1,
+            column=name,
+            value=bad.value,
+            expected=bad.expected,
+            hint=bad.hint,
+        ) from None
+    return pc.take(parsed, pc.index_in(column, value_set=distinct)), used
+
+
+class _BadDate(Exception):
+    def __init__(self, value: Any, kind: str, expected: str, hint: str) -> None:
+        super().__init__(value)
+        self.value, self.kind, self.expected, self.hint = value, kind, expected, hint
+
+
+def _parse_distinct(column: pa.Array, formats: Sequence[str], missing: Sequence[str]) -> tuple[pa.Array, str | None]:
     text = pc.utf8_trim_whitespace(column)
     if missing:
         text = pc.if_else(pc.is_in(text, pa.array(list(missing))), pa.scalar(None, pa.string()), text)
@@ -68,7 +93,7 @@ def parse_dates(
         ok = int(pc.sum(pc.is_valid(parsed)).as_py() or 0)
         if ok == present:
             dates = parsed.cast(pa.date32())
-            _check_range(dates, column, name=name, file=file, row_numbers=row_numbers)
+            _check_range(dates, column)
             return dates, fmt
         if best is None or ok > best[0]:
             best = (ok, fmt, parsed)
@@ -76,15 +101,8 @@ def parse_dates(
     failed = pc.and_(pc.is_valid(text), pc.is_null(best[2]))
     index = int(pc.index(failed, True).as_py())
     labels = " or ".join(FORMAT_LABELS.get(f, f) for f in formats)
-    raise IngestError(
-        "not a date",
-        file=file,
-        row=int(row_numbers[index]) if row_numbers is not None else index + 1,
-        column=name,
-        value=column[index].as_py(),
-        expected=f"a date written as {labels}",
-        hint="check that the file's UI language matches its dates, or fix the cell",
-    )
+    raise _BadDate(column[index].as_py(), "format", f"a date written as {labels}",
+                   "check that the file's UI language matches its dates, or fix the cell")
 
 
 def month_end(days: pa.Array) -> pa.Array:
@@ -108,23 +126,14 @@ def _tz_date(column: pa.Array) -> pa.Array:
     return pc.cast(pc.local_timestamp(column), pa.timestamp("s")).cast(pa.date32())
 
 
-def _check_range(
-    dates: pa.Array, raw: pa.Array, *, name: str, file: str | Path | None, row_numbers: np.ndarray | None
-) -> None:
+def _check_range(dates: pa.Array, raw: pa.Array) -> None:
     if not len(dates) or dates.null_count == len(dates):
         return
     bad = pc.or_(pc.less(dates, pa.scalar(EARLIEST)), pc.greater(dates, pa.scalar(LATEST)))
     if pc.any(bad).as_py():
         i = int(pc.index(pc.fill_null(bad, False), True).as_py())
-        raise IngestError(
-            "an implausible date",
-            file=file,
-            row=int(row_numbers[i]) if row_numbers is not None else i + 1,
-            column=name,
-            value=raw[i].as_py(),
-            expected=f"a day between {EARLIEST} and {LATEST}",
-            hint="check the day/month order of the file's UI language",
-        )
+        raise _BadDate(raw[i].as_py(), "range", f"a day between {EARLIEST} and {LATEST}",
+                       "check the day/month order of the file's UI language")
 
 
 # -- single dates in preamble lines -------------------------------------------------------------

@@ -49,7 +49,7 @@ def load(path: Path) -> Payload:
     except PermissionError:
         raise InputError("cannot read the file (permission denied)", file=path) from None
     digest = hashlib.sha256(data).hexdigest()
-    if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
+    if not data[:4096].strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe") and not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
         raise InputError(
             "the file is empty", file=path, hint="download the export again; it has no header and no rows"
         )
@@ -102,13 +102,13 @@ def decode_head(payload: Payload, limit: int = HEAD_BYTES) -> str:
     return chunk.decode(payload.encoding, errors="ignore")
 
 
-def to_utf8(payload: Payload) -> bytes:
-    """The whole text as UTF-8 bytes without BOM (what the CSV reader takes)."""
-    body = payload.data[payload.bom :]
+def to_utf8(payload: Payload) -> tuple[bytes, int]:
+    """The text as UTF-8 bytes (what the CSV reader takes) and where it starts (after a BOM)."""
     if payload.encoding == "utf-8":
-        return body
+        return payload.data, payload.bom  # no copy of a large file
+    body = payload.data[payload.bom :]
     try:
-        return body.decode(payload.encoding).encode("utf-8")
+        return body.decode(payload.encoding).encode("utf-8"), 0
     except UnicodeDecodeError as exc:
         line = body[: exc.start].decode(payload.encoding, errors="ignore").count("\n") + 1
         raise InputError(
@@ -140,10 +140,10 @@ def check_utf8(payload: Payload, data: bytes) -> bytes:
 _LINE = re.compile(rb"\r\n|\n|\r")
 
 
-def line_offsets(data: bytes, count: int) -> list[int]:
-    """Byte offsets of the starts of the first ``count`` lines."""
-    offsets = [0]
-    for m in _LINE.finditer(data):
+def line_offsets(data: bytes, count: int, start: int = 0) -> list[int]:
+    """Byte offsets of the starts of the first ``count`` lines from ``start``."""
+    offsets = [start]
+    for m in _LINE.finditer(data, start):
         if len(offsets) >= count:
             break
         offsets.append(m.end())

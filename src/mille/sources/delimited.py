@@ -36,16 +36,17 @@ class Grid:
 
 
 def read_delimited(payload: Payload, layout: Layout, preamble: list[list[str]], footer: str | None) -> Grid:
-    data = to_utf8(payload)
+    data, start = to_utf8(payload)
     try:
-        return _grid(data, payload, layout, preamble, footer)
+        return _grid(data, start, payload, layout, preamble, footer)
     except UnicodeError:
         # Not UTF-8 after all (the head was): read it as cp1252, the Windows default.
-        return _grid(check_utf8(payload, bytes(data)), payload, layout, preamble, footer)
+        return _grid(check_utf8(payload, data[start:]), 0, payload, layout, preamble, footer)
 
 
-def _grid(data: bytes, payload: Payload, layout: Layout, preamble: list[list[str]], footer: str | None) -> Grid:
-    offsets = line_offsets(data, layout.header_index + 2)
+def _grid(data: bytes, start: int, payload: Payload, layout: Layout, preamble: list[list[str]],
+          footer: str | None) -> Grid:
+    offsets = line_offsets(data, layout.header_index + 2, start)
     body_start = offsets[layout.header_index + 1] if len(offsets) > layout.header_index + 1 else len(data)
     body_end, footer_lines = _trim_tail(data, body_start, footer)
     body = memoryview(data)[body_start:body_end]

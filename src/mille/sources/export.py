@@ -104,8 +104,28 @@ def read_export(
         grid, digest = read_table(ref, format_name=format)
         return _parse(grid, path=str(path), name=ref.name, file_hash=digest, encoding=None,
                       account_currency=account_currency, period=period, lookups=lookups)
-    file = Path(path)
-    payload = decoding.load(file)
+    return read_loaded(decoding.load(Path(path)), format=format, account_currency=account_currency,
+                       period=period, mapping=mapping, lookups=lookups, fmt_override=fmt_override)
+
+
+def read_loaded(
+    payload: decoding.Payload,
+    *,
+    format: str | None = None,
+    account_currency: str | None = None,
+    period: tuple[date, date] | None = None,
+    mapping: str | Path | None = None,
+    lookups: Lookups | None = None,
+    fmt_override: type[Format] | None = None,
+) -> ParsedExport:
+    """:func:`read_export` for a file already loaded (and hashed) by :func:`decoding.load`."""
+    if fmt_override is None and mapping is not None:
+        from mille.sources.formats.generic import load_mapping
+
+        fmt_override = load_mapping(mapping)
+    elif fmt_override is None and format:
+        fmt_override = get_format(format)
+    file = payload.path
     if payload.container == "xlsx":
         grid = read_workbook(payload, format_name=format)
     elif payload.container == "parquet":
@@ -193,17 +213,30 @@ def _parse(grid: Grid, *, path: str, name: str, file_hash: str, encoding: str | 
                                      layout, fmt.missing)
     base.totals = totals_raw.append_column("line", pa.array(totals_rows, pa.int64())) if totals_raw.num_rows else None
     warnings += _reconciliation_warnings(base.reconciliations)
-    printed = {}
-    for kind, header in layout.ratios.items():
-        try:
-            printed[kind] = parse_numbers(kept.column(header), locale, missing=fmt.missing, name=header,
-                                          file=path, row_numbers=kept_rows).values
-        except IngestError:
-            warnings.append(f"the {header} column is not readable as numbers; it was not cross-checked")
-    warnings += cross_check(printed, unified.measures, kept_rows, layout.ratios)
+    warnings += _check_ratios(kept, unified.measures, kept_rows, layout, locale, path)
     if unified.rows == 0:
         warnings.append("the file has a header but no data rows")
     return base
+
+
+RATIO_CHECK_ROWS = 200_000
+
+
+def _check_ratios(kept: pa.Table, measures: dict[str, pa.Array], rows: np.ndarray, layout: Any,
+                  locale: Any, path: str) -> list[str]:
+    """Cross-check printed ratios on the first RATIO_CHECK_ROWS rows (a warning-only check:
+    enough rows to catch edited files and mis-mapped columns without re-parsing millions)."""
+    n = min(kept.num_rows, RATIO_CHECK_ROWS)
+    fmt = layout.format
+    printed, warnings = {}, []
+    for kind, header in layout.ratios.items():
+        try:
+            printed[kind] = parse_numbers(kept.column(header).slice(0, n), locale, missing=fmt.missing,
+                                          name=header, file=path, row_numbers=rows[:n]).values
+        except IngestError:
+            warnings.append(f"the {header} column is not readable as numbers; it was not cross-checked")
+    head = {m: v.slice(0, n) for m, v in measures.items()}
+    return warnings + cross_check(printed, head, rows[:n], layout.ratios)
 
 
 def _reconciliation_warnings(recs: list[Reconciliation]) -> list[str]:

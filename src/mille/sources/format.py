@@ -36,6 +36,7 @@ EXTRA_FIELDS: tuple[str, ...] = (
     "avg_daily_spend",  # LinkedIn's average daily spend: tells monthly rows from daily ones
     "preview_link",  # Meta's preview link: carries the ad id when the export has none
     "spend_usd",  # LinkedIn connectors' cost_in_usd, used when the account currency is unknown
+    "conversions_fallback",  # Microsoft connectors' conversions, where conversions_qualified is empty
 )
 RATIO_KINDS: tuple[str, ...] = ("ctr", "cpc", "cpm", "cost_per_conversion", "cost_per_lead")
 

@@ -55,9 +55,8 @@ def parse_numbers(
     file: str | Path | None = None,
     row_numbers: np.ndarray | None = None,
 ) -> Parsed:
-    """Parse a column of numbers written in ``locale``; typed columns are cast as they are."""
-    if isinstance(column, pa.ChunkedArray):
-        column = column.combine_chunks()
+    """Parse a column of numbers written in ``locale``; typed columns are cast as they are.
+    Chunked columns (as the CSV reader returns them) are worked chunk by chunk, never copied whole."""
     if pa.types.is_null(column.type):
         return Parsed(pa.nulls(len(column), pa.float64()))
     if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
@@ -67,30 +66,69 @@ def parse_numbers(
             column = column.cast(pa.string())
         else:
             return Parsed(column.cast(pa.float64()))
+    missing_set = pa.array(sorted({re.sub(r"\s", "", m) for m in missing}) if missing else [], pa.string())
+    if missing:
+        # Markers as written (Google's ` --` has a leading blank), without trimming every cell.
+        written = sorted({v for m in missing for v in (m, f" {m.strip()}", f"{m.strip()} ", m.strip())})
+        gone = pc.is_in(column, pa.array(written, pa.string()))
+        if pc.any(gone).as_py():
+            column = pc.if_else(gone, pa.scalar(None, pa.string()), column)
+    if locale.decimal == "." and len(column) and not _needs_cleaning(column, locale):
+        # Plain numbers with a decimal point cast as they are. (A failing cast costs as much as
+        # parsing everything, so it is only tried when no cell needs cleaning.)
+        try:
+            values = pc.cast(column, pa.float64())
+        except pa.ArrowInvalid:
+            pass
+        else:
+            if not pc.any(pc.is_nan(values)).as_py() and not pc.any(pc.is_inf(values)).as_py():
+                return Parsed(values)
+    # Checked path, one regex: every cell a number of the locale (grouped, maybe with %).
+    plain = pc.match_substring_regex(column, number_pattern(locale)[:-1] + "%?$")
+    if pc.all(pc.fill_null(plain, True)).as_py():
+        return _convert(column, locale)
+    # Slow path: blanks inside numbers, currency signs, censored shares (`< 10%`), then a check.
     text = pc.replace_substring_regex(column, _NOISE, "")
     if missing:
-        cleaned_missing = sorted({re.sub(r"\s", "", m) for m in missing})
-        text = pc.if_else(pc.is_in(text, pa.array(cleaned_missing)), pa.scalar(None, pa.string()), text)
+        text = pc.if_else(pc.is_in(text, missing_set), pa.scalar(None, pa.string()), text)
     censored_mask = pc.fill_null(pc.match_substring_regex(text, r"^[<>][0-9.,]+%?$"), False)
     censored = int(pc.sum(censored_mask).as_py() or 0)
     if censored:
         text = pc.if_else(censored_mask, pa.scalar(None, pa.string()), text)
-    pct_mask = pc.fill_null(pc.ends_with(text, "%"), False)
-    has_pct = bool(pc.any(pct_mask).as_py())
-    if has_pct:
-        text = pc.replace_substring(text, "%", "")
-    valid = pc.match_substring_regex(text, number_pattern(locale))
+    valid = pc.match_substring_regex(text, number_pattern(locale)[:-1] + "%?$")
     bad = pc.and_(pc.is_valid(text), pc.invert(pc.fill_null(valid, False)))
     if pc.any(bad).as_py():
         raise _bad_number(column, bad, locale, name=name, file=file, row_numbers=row_numbers)
+    parsed = _convert(text, locale)
+    parsed.censored = censored
+    return parsed
+
+
+_PROBE_ROWS = 20_000
+
+
+def _needs_cleaning(column: pa.Array, locale: Locale) -> bool:
+    """Do the first cells hold a grouping separator, a % or a blank? (A guess that only decides
+    which path is tried first: a cast that fails still falls back to the checked path.)"""
+    head = column.slice(0, _PROBE_ROWS)
+    probes = [locale.thousands, "%", " "] if locale.thousands.strip() else ["%", " "]
+    return any(pc.any(pc.match_substring(head, p)).as_py() for p in probes)
+
+
+def _convert(text: pa.Array, locale: Locale) -> Parsed:
+    """Checked cells to float64: grouping dropped, decimal point normalised, % divided out."""
     if locale.thousands.strip():
         text = pc.replace_substring(text, locale.thousands, "")
     if locale.decimal != ".":
         text = pc.replace_substring(text, locale.decimal, ".")
+    pct_mask = pc.fill_null(pc.ends_with(text, "%"), False)
+    has_pct = bool(pc.any(pct_mask).as_py())
+    if has_pct:
+        text = pc.replace_substring(text, "%", "")
     values = pc.cast(text, pa.float64())
     if has_pct:
         values = pc.if_else(pct_mask, pc.divide(values, 100.0), values)
-    return Parsed(values, censored, has_pct)
+    return Parsed(values, 0, has_pct)
 
 
 def _bad_number(
@@ -131,13 +169,11 @@ def to_int(
     row_numbers: np.ndarray | None = None,
     allow_negative: bool = False,
 ) -> pa.Array:
-    """Counts: whole numbers, never negative. Fractions left by rounding (1e-9) are tolerated."""
-    arr = values.to_numpy(zero_copy_only=False) if len(values) else np.zeros(0)
-    mask = ~np.isnan(arr) if arr.dtype.kind == "f" else np.ones(len(arr), bool)
+    """Counts: whole numbers, never negative. Fractions left by rounding (1e-6) are tolerated."""
     if not allow_negative:
-        negative = mask & (arr < 0)
-        if negative.any():
-            i = int(np.argmax(negative))
+        negative = pc.fill_null(pc.less(values, 0), False)
+        if pc.any(negative).as_py():
+            i = int(pc.index(negative, True).as_py())
             raise IngestError(
                 "a negative count",
                 file=file,
@@ -147,9 +183,10 @@ def to_int(
                 expected=f"{name} of zero or more",
                 hint="the export is damaged or was edited; download it again",
             )
-    fractional = mask & (np.abs(arr - np.round(arr)) > 1e-6)
-    if fractional.any():
-        i = int(np.argmax(fractional))
+    rounded = pc.round(values)
+    fractional = pc.fill_null(pc.greater(pc.abs(pc.subtract(values, rounded)), 1e-6), False)
+    if pc.any(fractional).as_py():
+        i = int(pc.index(fractional, True).as_py())
         raise IngestError(
             "a count with a fraction",
             file=file,
@@ -159,5 +196,4 @@ def to_int(
             expected="a whole number",
             hint="check that the decimal separator matches the file's UI language",
         )
-    rounded = pc.round(values)
     return pc.cast(rounded, pa.int64())

@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from mille.errors import IngestError
+from mille.sources.distinct import per_value
 from mille.sources.layout import Layout
 
 RECONCILED_MEASURES = ("spend", "impressions", "clicks", "conversions", "leads")
@@ -55,7 +56,7 @@ def totals_mask(raw: pa.Table, layout: Layout, missing: tuple[str, ...]) -> pa.A
         for name in raw.column_names[: rule.label_columns]:
             col = raw.column(name)
             if pa.types.is_string(col.type):
-                hit = pc.match_substring_regex(pc.utf8_trim_whitespace(col), pattern)
+                hit = per_value(col, lambda d: pc.match_substring_regex(pc.utf8_trim_whitespace(d), pattern))
                 mask = pc.or_(mask, pc.fill_null(hit, False))
     mapped = set(layout.fields.values())
     measure_cols = {layout.fields[f] for f in layout.fields if f not in SCOPE_FIELDS} | set(layout.ratios.values())
@@ -64,7 +65,9 @@ def totals_mask(raw: pa.Table, layout: Layout, missing: tuple[str, ...]) -> pa.A
             col = raw.column(name)
             if name in measure_cols or not pa.types.is_string(col.type):
                 continue
-            mask = pc.or_(mask, pc.fill_null(pc.equal(pc.utf8_trim_whitespace(col), rule.subtotal_value), False))
+            value = rule.subtotal_value
+            hit = per_value(col, lambda d, v=value: pc.equal(pc.utf8_trim_whitespace(d), v))
+            mask = pc.or_(mask, pc.fill_null(hit, False))
     if rule.summary_when_blank:
         scope = [layout.fields[f] for f in SCOPE_FIELDS if f in layout.fields and f != "currency"]
         blank = pa.array(np.ones(raw.num_rows, dtype=bool))
@@ -170,6 +173,18 @@ def _covered_sums(
     by_keys: dict[tuple[str, ...], list[int]] = {}
     for i, scope in enumerate(scopes):
         by_keys.setdefault(tuple(sorted(scope)), []).append(i)
+    constant = _constant_columns(kept_raw, {k for keys in by_keys for k in keys})
+    for keys, members in list(by_keys.items()):
+        # A scope cell on a column with one value in every kept row (the currency of a one-account
+        # report) either covers all rows or none: no grouping needed for it.
+        fixed = [k for k in keys if k in constant]
+        if fixed:
+            for i in members:
+                if any(scopes[i][k] != constant[k] for k in fixed):
+                    out[i] = (0, {})
+                    continue
+                by_keys.setdefault(tuple(k for k in keys if k not in constant), []).append(i)
+            del by_keys[keys]
     for keys, members in by_keys.items():
         if not keys:
             totals = {m: float(pc.sum(v).as_py() or 0.0) for m, v in data.items()}
@@ -186,6 +201,15 @@ def _covered_sums(
         for i in members:
             key = tuple(scopes[i][k] for k in keys)
             out[i] = index.get(key, (0, {}))
+    return out
+
+
+def _constant_columns(table: pa.Table, names: set[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for name in names:
+        distinct = pc.unique(table.column(name))
+        if len(distinct) == 1 and distinct[0].is_valid:
+            out[name] = str(distinct[0].as_py()).strip()
     return out
 
 

@@ -22,13 +22,14 @@ from mille.errors import IngestError
 from mille.schema import AD_PERFORMANCE, PLATFORMS
 from mille.sources.countries import to_codes
 from mille.sources.dates import month_end, month_start, parse_dates, shift_days
+from mille.sources.distinct import constant, constant_label, per_value
 from mille.sources.format import Format, Locale
 from mille.sources.layout import Layout
 from mille.sources.numbers import parse_numbers, to_int
 from mille.sources.preamble import iana_zone, period_of
 
 MEASURES = ("spend", "spend_micros", "spend_usd", "impressions", "clicks", "clicks_all", "conversions",
-            "conversions_value", "leads", "reach", "avg_daily_spend")
+            "conversions_value", "leads", "reach", "avg_daily_spend", "conversions_fallback")
 COUNTS = ("impressions", "clicks", "clicks_all", "reach")
 DATES = ("date_day", "period_end", "week_start", "month_start")
 ID_FIELDS = ("account_id", "campaign_id", "ad_group_id", "ad_id", "geo_id")
@@ -55,14 +56,18 @@ class Unified:
 
 
 def text_column(column: pa.Array | pa.ChunkedArray, missing: tuple[str, ...]) -> pa.Array:
-    """Trimmed text; missing-value markers and blanks become null."""
-    if isinstance(column, pa.ChunkedArray):
-        column = column.combine_chunks()
+    """Trimmed text; missing-value markers and blanks become null (worked on distinct values;
+    chunked columns stay chunked, so an unchanged column is never copied)."""
     if not pa.types.is_string(column.type):
         column = column.cast(pa.string())
-    text = pc.utf8_trim_whitespace(column)
-    blanks = sorted({m.strip() for m in missing} | {""})
-    return pc.if_else(pc.is_in(text, pa.array(blanks)), pa.scalar(None, pa.string()), text)
+    blanks = pa.array(sorted({m.strip() for m in missing} | {""}), pa.string())
+
+    distinct = pc.unique(column)
+    text = pc.utf8_trim_whitespace(distinct)
+    cleaned = pc.if_else(pc.is_in(text, blanks), pa.scalar(None, pa.string()), text)
+    if cleaned.null_count == distinct.null_count and pc.all(pc.equal(cleaned, distinct)).as_py() is not False:
+        return column  # nothing to trim or blank out: keep the column as read, no copy
+    return pc.take(cleaned, pc.index_in(column, value_set=distinct))
 
 
 def unify(kept: pa.Table, rows: np.ndarray, layout: Layout, locale: Locale, meta: dict[str, Any],
@@ -179,6 +184,8 @@ def granularity(start: pa.Array, end: pa.Array) -> pa.Array:
     """day, week, month or period for each row's span."""
     if len(start) == 0:
         return pa.array([], pa.string())
+    if pc.all(pc.equal(start, end)).as_py():
+        return constant("day", len(start), pa.string())
     s = start.to_numpy(zero_copy_only=False).astype("datetime64[D]")
     e = end.to_numpy(zero_copy_only=False).astype("datetime64[D]")
     span = (e - s).astype(np.int64)
@@ -211,11 +218,19 @@ def map_values(values: pa.Array, mapping: dict[str, str] | Any) -> pa.Array:
     """Map case-insensitively; unmapped values become lower-case slugs."""
     keys = pa.array(list(mapping), pa.string())
     targets = pa.array(list(mapping.values()), pa.string())
-    index = pc.index_in(pc.utf8_lower(values), value_set=keys)
-    return pc.coalesce(pc.take(targets, index), _slug(values))
+
+    def mapped(distinct: pa.Array) -> pa.Array:
+        index = pc.index_in(pc.utf8_lower(distinct), value_set=keys)
+        return pc.coalesce(pc.take(targets, index), _slug_values(distinct))
+
+    return per_value(values, mapped)
 
 
 def _slug(values: pa.Array) -> pa.Array:
+    return per_value(values, _slug_values)
+
+
+def _slug_values(values: pa.Array) -> pa.Array:
     return pc.replace_substring_regex(pc.utf8_lower(values), r"[\s\-/]+", "_")
 
 
@@ -265,15 +280,8 @@ def _identity(cols: dict[str, pa.Array], fmt: type[Format], meta: dict[str, Any]
 
 
 def _zones(zone: pa.Array) -> pa.Array:
-    unique = pc.unique(zone).to_pylist()
-    mapping = {z: iana_zone(z) for z in unique if z}
-    return map_values_exact(zone, mapping)
-
-
-def map_values_exact(values: pa.Array, mapping: dict[str, str]) -> pa.Array:
-    keys = pa.array(list(mapping), pa.string())
-    index = pc.index_in(values, value_set=keys)
-    return pc.coalesce(pc.take(pa.array(list(mapping.values()), pa.string()), index), values)
+    return per_value(zone, lambda distinct: pa.array([iana_zone(z) if z else z for z in distinct.to_pylist()],
+                                                     pa.string()))
 
 
 def hierarchy_level(cols: dict[str, pa.Array]) -> str:
@@ -290,7 +298,7 @@ def hierarchy_level(cols: dict[str, pa.Array]) -> str:
 
 def repeat(value: Any, n: int, arrow_type: pa.DataType) -> pa.Array:
     """One value n times, without building a Python list of n items."""
-    return pc.take(pa.array([value], arrow_type), pa.array(np.zeros(n, dtype=np.int32)))
+    return constant(value, n, arrow_type)
 
 
 def _repeat(value: str, n: int) -> pa.Array:
@@ -300,15 +308,23 @@ def _repeat(value: str, n: int) -> pa.Array:
 def build_table(cols: dict[str, pa.Array], n: int, lineage: dict[str, Any], rows: np.ndarray) -> pa.Table:
     """The unified columns in schema order and types; lineage constants repeated per row."""
     arrays: list[pa.Array] = []
+    nulls: dict[pa.DataType, pa.Array] = {}  # arrays are immutable: one all-null array per type
+
+    def empty(arrow_type: pa.DataType) -> pa.Array:
+        if arrow_type not in nulls:
+            nulls[arrow_type] = pa.nulls(n, arrow_type)
+        return nulls[arrow_type]
+
     for col in AD_PERFORMANCE.columns:
         arrow_type = ARROW_TYPES[col.dtype]
         if col.name == "row_number":
             arrays.append(pa.array(rows, pa.int64()))
         elif col.name in lineage:
             value = lineage[col.name]
-            arrays.append(pa.nulls(n, arrow_type) if value is None else _repeat(str(value), n))
+            arrays.append(empty(arrow_type) if value is None else constant_label(str(value), n))
         elif col.name in cols:
-            arrays.append(cols[col.name].cast(arrow_type))
+            value_column = cols[col.name]
+            arrays.append(value_column if value_column.type == arrow_type else value_column.cast(arrow_type))
         else:
-            arrays.append(pa.nulls(n, arrow_type))
+            arrays.append(empty(arrow_type))
     return pa.Table.from_arrays(arrays, names=AD_PERFORMANCE.names)

@@ -9,6 +9,10 @@ and X ``billed_charge_local_micro`` are micros. X rows are per placement.
 from __future__ import annotations
 
 from types import MappingProxyType
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from mille.sources.format import API, Dialect, Format, Join
 
@@ -28,16 +32,31 @@ class FivetranMicrosoftCampaignDaily(Format):
         "date_day": ("date",), "account_id": ("account_id",), "campaign_id": ("campaign_id",),
         "currency": ("currency_code",), "device": ("device_type",), "network": ("network",),
         "spend": ("spend",), "impressions": ("impressions",), "clicks": ("clicks",),
-        "conversions": ("conversions_qualified", "conversions"), "conversions_value": ("revenue",),
+        "conversions": ("conversions_qualified",), "conversions_fallback": ("conversions",),
+        "conversions_value": ("revenue",),
     }, API, known=("device_os", "ad_distribution", "bid_match_type", "delivered_match_type", "top_vs_other",
                    "budget_association_status", "budget_name", "all_conversions_qualified", "all_conversions",
-                   "all_revenue", "conversions")),)
+                   "all_revenue")),)
     required = ("date_day", "account_id", "campaign_id", "spend", "impressions")
     value_maps = MappingProxyType({"device": _MS_DEVICES,
                   "network": {"bing and yahoo! search": "search", "microsoft sites and select traffic": "search",
                               "syndicated search partners": "search_partners", "audience": "audience"}})
     joins = _MS_JOINS
     priority = 20
+
+    @classmethod
+    def finish(cls, columns: dict[str, Any], raw: pa.Table, layout: Any, meta: dict[str, Any],
+               lookups: Any) -> list[str]:
+        return _qualified_conversions(columns)
+
+
+def _qualified_conversions(columns: dict[str, Any]) -> list[str]:
+    """dbt's coalesce(conversions_qualified, conversions), row by row."""
+    fallback = columns.pop("conversions_fallback", None)
+    if fallback is not None:
+        current = columns.get("conversions")
+        columns["conversions"] = fallback if current is None else pc.coalesce(current, fallback)
+    return []
 
 
 class FivetranMicrosoftGeographicDaily(Format):
@@ -50,12 +69,17 @@ class FivetranMicrosoftGeographicDaily(Format):
         "country": ("country",), "region": ("state",),
     }, API, known=("city", "county", "metro_area", "postal_code", "location_type", "location_id", "goal",
                    "language", "device_os", "ad_distribution", "bid_match_type", "delivered_match_type",
-                   "top_vs_other", "all_conversions", "all_conversions_qualified", "all_revenue", "conversions")),)
+                   "top_vs_other", "all_conversions", "all_conversions_qualified", "all_revenue")),)
     required = ("date_day", "account_id", "campaign_id", "country", "spend")
     level = "breakdown"
     value_maps = FivetranMicrosoftCampaignDaily.value_maps
     joins = _MS_JOINS
     priority = 21
+
+    @classmethod
+    def finish(cls, columns: dict[str, Any], raw: pa.Table, layout: Any, meta: dict[str, Any],
+               lookups: Any) -> list[str]:
+        return _qualified_conversions(columns)
 
 
 class FivetranMicrosoftAccountHistory(Format):

@@ -131,7 +131,7 @@ class MetaAdsUI(Format):
         link = columns.get("preview_link")
         if link is None or "ad_id" in layout.fields:
             return []
-        ids = pc.extract_regex(link, r"feed_demo_ad=(?P<id>\d+)").field("id")
+        ids = pc.struct_field(pc.extract_regex(link, r"feed_demo_ad=(?P<id>\d+)"), "id")
         ids = pc.if_else(pc.equal(ids, ""), pa.scalar(None, pa.string()), ids)
         if ids.null_count < len(ids):
             columns["ad_id"] = ids
