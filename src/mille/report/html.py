@@ -1,76 +1,139 @@
-"""A self-contained HTML report: one file, inline CSS, no scripts, nothing fetched from a network.
+"""Self-contained HTML: one file, inline styles and scripts, nothing fetched from a network.
 
-``render_html(result)`` turns any result into a page. Result types register a body renderer with
-:func:`renders_html` (the headline's is here; shells such as the demo register their own page
-sections); anything else is shown as the table of its ``rows()``. The dashboard adds charts
-later; this page is what ``mille demo`` writes as ``report.html``.
+``render_html(result, locale=…)`` turns any result into a page. Result types register a body
+renderer with :func:`renders_html` (breakdowns, explanations, audits, glossary pages and the
+headline register theirs in :mod:`mille.report.html_sections`; shells such as the demo register
+their own); anything else is shown as the table of its ``rows()``. Charts are Vega-Lite specs
+(:mod:`mille.report.charts`) embedded as JSON and drawn by the bundled Vega libraries, which a
+page inlines only when it holds a chart — so the file opens offline, from an e-mail attachment.
+
+The dashboard (``mille serve``) uses the same body renderers through :func:`section` and serves
+the same scripts from ``/assets/`` instead of inlining them.
 """
 
 from __future__ import annotations
 
+import inspect
+import json
+import re
 from collections.abc import Callable, Sequence
+from functools import cache
+from importlib import resources
+from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment
+from jinja2 import Environment, PackageLoader
 from markupsafe import Markup, escape
 
 from mille import __version__
 from mille.analysis.headline import Figure, Headline
+from mille.report.html_locale import Formats, formats
 from mille.report.term_headline import RATIOS, VOLUMES, number, signed_pct
 from mille.results import Result
 
-HtmlRenderer = Callable[[Any], str]
-_HTML: dict[type, HtmlRenderer] = {}
-
-CSS = """
-:root { --ink: #1d2330; --muted: #5d6778; --line: #dde2ea; --band: #f5f7fa; --up: #9a3412; --down: #1e40af; }
-* { box-sizing: border-box; }
-body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink);
-       margin: 0 auto; max-width: 1180px; padding: 2rem 1.5rem 4rem; }
-h1 { font-size: 1.6rem; margin: 0 0 .25rem; }
-h2 { font-size: 1.15rem; margin: 2rem 0 .5rem; }
-p, li { max-width: 72ch; }
-.muted { color: var(--muted); }
-table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; font-variant-numeric: tabular-nums; }
-caption { text-align: left; font-weight: 600; padding: .25rem 0; }
-th, td { padding: .35rem .6rem; border-bottom: 1px solid var(--line); text-align: right; white-space: nowrap; }
-th:first-child, td:first-child { text-align: left; }
-thead th { font-weight: 600; vertical-align: bottom; border-bottom: 2px solid var(--ink); }
-tbody tr.total td { font-weight: 700; background: var(--band); }
-td.big { font-weight: 700; }
-td.up { color: var(--up); }
-td.down { color: var(--down); }
-td.thin::after { content: " *"; color: var(--muted); }
-code { background: var(--band); padding: 0 .25rem; border-radius: 3px; }
-footer { margin-top: 3rem; color: var(--muted); font-size: .85rem; }
-"""
+_HTML: dict[type, Callable[..., str]] = {}
+_ARITY: dict[type, int] = {}
+# Script files in the order a page loads them: the libraries, then the glue that draws charts.
+VENDOR_SCRIPTS = ("vendor/vega.min.js", "vendor/vega-lite.min.js", "vendor/vega-embed.min.js")
+CHART_SCRIPT = "mille-charts.js"
+STYLESHEET = "mille.css"
+_SOURCE_MAP = re.compile(r"^//# sourceMappingURL=.*$", re.MULTILINE)
 
 
-def renders_html(result_type: type) -> Callable[[HtmlRenderer], HtmlRenderer]:
-    def register(fn: HtmlRenderer) -> HtmlRenderer:
+@cache
+def asset_text(name: str) -> str:
+    """A file of ``mille/report/static`` (scripts, the stylesheet) as text."""
+    return (resources.files("mille.report") / "static" / name).read_text(encoding="utf-8")
+
+
+def static_dir() -> Path:
+    """Where the report's static files live on disk (the dashboard serves them)."""
+    return Path(str(resources.files("mille.report") / "static"))
+
+
+CSS = asset_text(STYLESHEET)
+
+
+class Links:
+    """Where a section's links point. A standalone report has no other pages, so every link is
+    None (the text is shown plain); the dashboard gives its own URLs."""
+
+    def metric(self, name: str) -> str | None:
+        return None
+
+    def explain(self, **params: Any) -> str | None:
+        return None
+
+    def breakdown(self, **params: Any) -> str | None:
+        return None
+
+    def audit(self, **params: Any) -> str | None:
+        return None
+
+
+def renders_html(result_type: type) -> Callable[[Callable[..., str]], Callable[..., str]]:
+    """Register the body renderer of ``result_type``: ``fn(result)``, ``fn(result, formats)``
+    or ``fn(result, formats, links)``."""
+
+    def register(fn: Callable[..., str]) -> Callable[..., str]:
         _HTML[result_type] = fn
+        _ARITY[result_type] = len(inspect.signature(fn).parameters)
         return fn
 
     return register
 
 
-def render_html(result: Result, *, title: str | None = None) -> str:
-    """A complete HTML document for ``result``."""
-    body = None
+def _load_sections() -> None:
+    import mille.report.html_sections  # noqa: F401 (registers the renderers)
+
+
+def section(result: Result, fmt: Formats | None = None, links: Links | None = None) -> Markup:
+    """The body of ``result``'s page: headings, charts, tables (no document around it)."""
+    _load_sections()
+    fmt = fmt or formats(currency=currency_of(result))
     for cls in type(result).__mro__:
         fn = _HTML.get(cls)
         if fn is not None:
-            body = fn(result)
-            break
-    if body is None:
-        body = rows_table(result.rows())
-    return page(title or type(result).__name__, body)
+            args = (result, fmt, links or Links())[: _ARITY[cls]]
+            return Markup(fn(*args))
+    return rows_table(result.rows())
+
+
+def render_html(result: Result, *, title: str | None = None, locale: str = "en-US") -> str:
+    """A complete, self-contained HTML document for ``result`` in ``locale`` (mille.yaml's)."""
+    fmt = formats(locale, currency_of(result))
+    return page(title or title_of(result), section(result, fmt), fmt=fmt)
+
+
+def write_report(result: Result, output: str | Path | None, *, locale: str = "en-US") -> str:
+    """Write ``render_html(result)`` to ``output`` atomically (or return it when None)."""
+    text = render_html(result, locale=locale)
+    if output is not None:
+        path = Path(output)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    return text
+
+
+def currency_of(result: Result) -> str:
+    live = getattr(result, "live", None)
+    return getattr(result, "currency", None) or getattr(live, "currency", None) or "USD"
+
+
+def title_of(result: Result) -> str:
+    label = getattr(result, "label", None)
+    names = {"Breakdown": "Breakdown", "Explanation": f"What moved {label}", "AuditResult": "Audit",
+             "GlossaryPage": f"{label} — glossary", "MetricList": "Metrics", "Headline": "Headline"}
+    return f"mille — {names.get(type(result).__name__, type(result).__name__)}"
 
 
 _ENV = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
+TEMPLATES = Environment(loader=PackageLoader("mille.report", "templates"), autoescape=True,
+                        trim_blocks=True, lstrip_blocks=True)
 _PAGE = _ENV.from_string(
     """<!DOCTYPE html>
-<html lang="en">
+<html lang="{{ lang }}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -78,8 +141,17 @@ _PAGE = _ENV.from_string(
 <style>{{ css }}</style>
 </head>
 <body>
+<main>
 {{ body }}
-<footer>Made with mille {{ version }}. Every ratio is a ratio of sums; the sums are shown beside it.</footer>
+</main>
+<footer>Made with mille {{ version }}. Every ratio is a ratio of sums; the sums are shown beside it.
+{% if scripts %}Charts drawn offline with Vega {{ vega }}, Vega-Lite {{ vega_lite }} and vega-embed {{ vega_embed }} (BSD-3-Clause), included in this file.{% endif %}</footer>
+{% if scripts %}
+<script type="application/json" id="mille-locale">{{ locale }}</script>
+{% for script in scripts %}
+<script>{{ script }}</script>
+{% endfor %}
+{% endif %}
 </body>
 </html>
 """
@@ -87,7 +159,7 @@ _PAGE = _ENV.from_string(
 _TABLE = _ENV.from_string(
     """<table>
 {% if caption %}<caption>{{ caption }}</caption>{% endif %}
-<thead><tr>{% for h in headers %}<th>{% for line in h.split("\n") %}{{ line }}{% if not loop.last %}<br>{% endif %}{% endfor %}</th>{% endfor %}</tr></thead>
+<thead><tr>{% for h in headers %}<th scope="col">{% for line in h.split("\n") %}{{ line }}{% if not loop.last %}<br>{% endif %}{% endfor %}</th>{% endfor %}</tr></thead>
 <tbody>
 {% for row in rows %}
 <tr{% if loop.index0 < total_rows %} class="total"{% endif %}>{% for text, css in row %}<td{% if css %} class="{{ css }}"{% endif %}>{{ text }}</td>{% endfor %}</tr>
@@ -97,9 +169,49 @@ _TABLE = _ENV.from_string(
 )
 
 
-def page(title: str, body: str) -> str:
-    """The document around ``body`` (HTML already escaped by the fragment renderers)."""
-    return _PAGE.render(title=title, css=Markup(CSS), body=Markup(body), version=__version__)
+@cache
+def vendor_versions() -> dict[str, str]:
+    data = json.loads(asset_text("vendor/vendor.json"))
+    return {p["name"]: p["version"] for p in data["packages"]}
+
+
+def inline_script(text: str) -> Markup:
+    """Script text safe inside <script>: no closing tag can end it early; no source-map fetch."""
+    return Markup(_SOURCE_MAP.sub("", text).replace("</script", "<\\/script"))
+
+
+def page(title: str, body: str, *, fmt: Formats | None = None) -> str:
+    """The document around ``body`` (HTML already escaped by the fragment renderers). When the
+    body holds a chart, the chart libraries and the locale are inlined after it."""
+    fmt = fmt or formats()
+    scripts = []
+    if 'class="chart"' in body:
+        scripts = [inline_script(asset_text(name)) for name in (*VENDOR_SCRIPTS, CHART_SCRIPT)]
+    versions = vendor_versions()
+    return _PAGE.render(
+        title=title, css=Markup(CSS), body=Markup(body), version=__version__, scripts=scripts,
+        lang=fmt.tag, locale=json_script(fmt.chart_locale()), vega=versions["vega"],
+        vega_lite=versions["vega-lite"], vega_embed=versions["vega-embed"],
+    )
+
+
+def json_script(value: Any) -> Markup:
+    """JSON for a <script type="application/json"> element: `<`, `>` and `&` escaped so the
+    text can never close the element or open a comment."""
+    text = json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def chart(spec: dict[str, Any], caption: str = "") -> Markup:
+    """A figure the chart script draws: the spec as JSON, an empty canvas, the caption."""
+    meta = spec.get("usermeta", {}).get("mille", {})
+    return Markup(
+        f'<figure class="chart" data-kind="{escape(meta.get("kind", ""))}" data-marks="{int(meta.get("marks", 0))}">'
+        f'<div class="chart-canvas"></div>'
+        f'<script type="application/json">{json_script(spec)}</script>'
+        + (f"<figcaption>{escape(caption)}</figcaption>" if caption else "")
+        + "</figure>"
+    )
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[tuple[str, str] | str]], *,
@@ -109,11 +221,11 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[tuple[str, str] | str]
     return Markup(_TABLE.render(headers=headers, rows=cells, caption=caption, total_rows=total_rows))
 
 
-def rows_table(rows: list[dict[str, Any]]) -> str:
+def rows_table(rows: list[dict[str, Any]]) -> Markup:
     if not rows:
         return Markup('<p class="muted">No rows.</p>')
     columns = list(rows[0])
-    return table(columns, [["" if r.get(c) is None else str(r.get(c)) for c in columns] for r in rows])
+    return Markup(table(columns, [["" if r.get(c) is None else str(r.get(c)) for c in columns] for r in rows]))
 
 
 def _change(f: Figure) -> tuple[str, str]:
