@@ -68,6 +68,19 @@ class Engine:
     def insert(self, name: str, data: pa.Table) -> None:
         raise NotImplementedError
 
+    def insert_constants(self, name: str, data: pa.Table, constants: Mapping[str, Any]) -> None:
+        """Insert ``data`` plus columns that hold one value on every row (an ingest's lineage).
+
+        The default repeats the values into the table; engines that can bind them as constants
+        (DuckDB) do, which spares scanning millions of identical cells."""
+        import numpy as np
+        import pyarrow as pa
+
+        zeros = pa.array(np.zeros(data.num_rows, dtype=np.int32))
+        for column, value in constants.items():
+            data = data.append_column(column, pa.array([value]).take(zeros))
+        self.insert(name, data)
+
     def delete(self, name: str, where: Mapping[str, Any]) -> int:
         """Delete rows matching every ``column: value`` (a list means IN; a 2-tuple of dates on a
         date column means BETWEEN). Returns the number of rows deleted."""

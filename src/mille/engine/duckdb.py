@@ -77,6 +77,18 @@ class DuckDBEngine(Engine):
         finally:
             self._raw.unregister(view)
 
+    def insert_constants(self, name: str, data: pa.Table, constants: Mapping[str, Any]) -> None:
+        if data.num_rows == 0:
+            return
+        cols = ", ".join(_ident(c) for c in [*data.column_names, *constants])
+        select = ", ".join([*(_ident(c) for c in data.column_names), *("?" for _ in constants)])
+        view = "_mille_insert"
+        self._raw.register(view, data)
+        try:
+            self._raw.execute(f"INSERT INTO {_ident(name)} ({cols}) SELECT {select} FROM {view}", list(constants.values()))
+        finally:
+            self._raw.unregister(view)
+
     def _where(self, where: Mapping[str, Any]) -> tuple[str, list[Any]]:
         clauses: list[str] = []
         params: list[Any] = []
