@@ -97,3 +97,10 @@ def test_folder_and_glob(tmp_path: Path, cli) -> None:
     assert statuses == {"a.csv": "ingested", "b.csv": "ingested", "fx_rates.csv": "reference"}
     code, _, err = cli("-w", str(ws), "ingest", str(folder / "*.xlsx"))
     assert code == 2 and "no file matches" in err
+
+
+def test_progress_bar_goes_to_stderr(tmp_path: Path, cli) -> None:
+    ws = make_workspace(tmp_path / "ws")
+    f = write_text(tmp_path / "a.csv", meta_rows(range(1, 3)))
+    code, out, _ = cli("-w", str(ws), "ingest", str(f), "--progress", "-f", "json")
+    assert code == 0 and json.loads(out)["rows_written"] == 2

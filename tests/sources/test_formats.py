@@ -154,3 +154,23 @@ def test_parquet_and_duckdb_tables(tmp_path: Path) -> None:
     assert first.files[0].status == "ingested" and again.files[0].status == "skipped"
     assert sorted((r["platform"], r["spend"]) for r in held) == [("google_ads", 1.5), ("linkedin_ads", 2.5)]
     assert {r["source_relation"] for r in held} == {"ad_reporting.ad_reporting__campaign_report"}
+
+
+def test_windows_1252_text_after_a_utf8_looking_head(tmp_path: Path) -> None:
+    # The first 70,000 lines are ASCII (valid UTF-8); the last has cp1252 bytes (é, €).
+    lines = [f"2026-09-01,2026-09-01,2026-09-01,Cafe {i},1.5,10,1\n" for i in range(70000)]
+    text = ("Reporting starts,Reporting ends,Day,Campaign name,Amount spent (EUR),Impressions,Link clicks\n"
+            + "".join(lines) + "2026-09-01,2026-09-01,2026-09-01,Café €uro,1,1,1\n")
+    path = tmp_path / "cp1252.csv"
+    path.write_bytes(text.encode("cp1252"))
+    parsed = read_export(path)
+    assert parsed.encoding == "cp1252" and parsed.rows == 70001
+    assert parsed.table.column("campaign_name")[-1].as_py() == "Café €uro"
+
+
+def test_account_currency_must_be_a_code(tmp_path: Path) -> None:
+    path = write_text(tmp_path / "x.csv", "Day,Campaign,Impr.,Cost\n2026-05-01,A,1,1\n")
+    with pytest.raises(InputError, match="not a currency code"):
+        read_export(path, account_currency="dollars")
+    parsed = read_export(path, account_currency="eur")
+    assert set(parsed.table.column("currency").to_pylist()) == {"EUR"}

@@ -9,6 +9,7 @@ metadata, the totals rows and every warning.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -18,7 +19,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from mille.errors import IngestError
+from mille.errors import IngestError, InputError
 from mille.sources import decoding
 from mille.sources.delimited import Grid, read_delimited
 from mille.sources.format import Format, get_format
@@ -89,6 +90,9 @@ def read_export(
     ``account_currency`` is the currency of rows whose export does not say it; ``lookups`` are
     connector history tables read beforehand (see :mod:`mille.sources.lookups`).
     """
+    if account_currency is not None and not re.match(r"^[A-Za-z]{3}$", account_currency):
+        raise InputError(f"`{account_currency}` is not a currency code", expected="an ISO 4217 code such as EUR",
+                         hint="--account-currency takes three letters")
     fmt_override: type[Format] | None = None
     if mapping is not None:
         from mille.sources.formats.generic import load_mapping
@@ -252,6 +256,3 @@ def _reconciliation_warnings(recs: list[Reconciliation]) -> list[str]:
         out.append(f"… and {len(off) - 5} more totals that do not match their rows")
     return out
 
-
-def row_lines(table: pa.Table) -> np.ndarray:
-    return table.column("row_number").to_numpy()

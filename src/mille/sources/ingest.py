@@ -29,7 +29,7 @@ from mille.sources.distinct import constant_label
 from mille.sources.export import ParsedExport, read_export, read_loaded
 from mille.sources.format import get_format
 from mille.sources.lookups import Lookups
-from mille.sources.naming import NamingOutcome, apply_convention
+from mille.sources.naming import apply_convention
 from mille.sources.summary import (
     FileIngest,
     IngestSummary,
@@ -106,45 +106,79 @@ def ingest_paths(
 ) -> IngestSummary:
     """Ingest files, folders, globs and ``url::schema.table`` refs into ``ws`` as one transaction."""
     items = [_Item(t) for t in expand_paths(paths)]
-    span = period_arg(period)
-    held = held_hashes(ws)
-    kwargs: dict[str, Any] = {"format": format, "account_currency": account_currency, "period": span,
-                              "mapping": mapping}
+    kwargs: dict[str, Any] = {"format": format, "account_currency": account_currency,
+                              "period": period_arg(period), "mapping": mapping}
+    _read_all(items, held_hashes(ws), kwargs, progress)
+    _apply_lookups(items, kwargs)
+    naming = _convert_and_name(ws, [i for i in items if _is_new_facts(i)])
+    files: list[FileIngest] = []
+    changes: list[SliceChange] = []
+    recs: list[ReconciliationRow] = []
+    with ws.engine.transaction():
+        sequence = int(ws.engine.scalar(ws.engine.table("ingests").count())) + 1
+        for item in items:
+            if not _is_new_facts(item):
+                files.append(_file_entry(item, None))
+                continue
+            assert item.parsed is not None
+            entry, file_changes, file_recs = _write(ws, item, f"ing{sequence:05d}-{item.parsed.file_hash[:8]}")
+            sequence += 1
+            files.append(entry)
+            changes += file_changes
+            recs += file_recs
+    return IngestSummary(
+        workspace=str(ws.path), reporting_currency=ws.config.reporting_currency, files=files,
+        changes=changes, naming=naming, reconciliations=recs, rows_written=sum(f.rows for f in files),
+        spend_reporting=sum(f.spend_reporting or 0.0 for f in files),
+    )
+
+
+def _is_new_facts(item: _Item) -> bool:
+    return item.parsed is not None and item.parsed.role == "facts" and not item.skip
+
+
+def _read_all(items: list[_Item], held: set[str], kwargs: dict[str, Any], progress: bool) -> None:
+    """Read and unify every export; files whose bytes are held are skipped unread."""
     seen: set[str] = set()
     with _progress(progress, len(items)) as step:
         for item in items:
             step(item.target)
             if TableRef.parse(item.target) is not None:
                 item.parsed = read_export(item.target, **kwargs)
+                if item.parsed.file_hash in held:
+                    item.skip = "already ingested (same content)"
+                continue
+            payload = decoding.load(Path(item.target))  # read and hashed once
+            item.file_hash = payload.file_hash
+            if item.file_hash in held:
+                item.skip = "already ingested (same bytes)"
+            elif item.file_hash in seen:
+                item.skip = "the same bytes were given twice in this call"
             else:
-                payload = decoding.load(Path(item.target))  # read and hashed once
-                item.file_hash = payload.file_hash
-                if item.file_hash in held:
-                    item.skip = "already ingested (same bytes)"
-                    continue
-                if item.file_hash in seen:
-                    item.skip = "the same bytes were given twice in this call"
-                    continue
                 seen.add(item.file_hash)
                 item.parsed = read_loaded(payload, **kwargs)
-                del payload
-            if item.parsed.file_hash in held:
-                item.skip = "already ingested (same content)"
+
+
+def _apply_lookups(items: list[_Item], kwargs: dict[str, Any]) -> None:
+    """Connector history tables given in the same call name the report tables: read those again."""
     lookups = Lookups()
     for item in items:
-        p = item.parsed
-        if p is not None and p.role == "lookup" and p.lookup_kind:
-            lookups.add(p.lookup_kind, p.table)
-    if lookups:
-        for item in items:
-            p = item.parsed
-            if p is not None and p.role == "facts" and not item.skip and p.encoding is not None and _uses_lookups(p):
-                item.parsed = read_export(item.target, **kwargs, lookups=lookups)
-    facts = [i for i in items if i.parsed is not None and i.parsed.role == "facts" and not i.skip]
+        if item.parsed is not None and item.parsed.role == "lookup" and item.parsed.lookup_kind:
+            lookups.add(item.parsed.lookup_kind, item.parsed.table)
+    if not lookups:
+        return
+    for item in items:
+        if _is_new_facts(item) and item.parsed is not None and _uses_lookups(item.parsed):
+            item.parsed = read_export(item.target, **kwargs, lookups=lookups)
+
+
+def _convert_and_name(ws: Workspace, facts: list[_Item]) -> NamingReport | None:
+    """spend_reporting from the workspace's rates, and the naming convention's dimensions."""
     rates = Rates(ws.config.fx, ws.config.reporting_currency, ws.path)
-    naming = NamingOutcome()
+    convention = ws.config.naming_convention
     names_seen: set[str] = set()
     unmatched: set[str] = set()
+    unmatched_rows = 0
     for item in facts:
         p = item.parsed
         assert p is not None
@@ -152,40 +186,17 @@ def ingest_paths(
         converted = rates.convert(table.column("spend").combine_chunks(), table.column("currency").combine_chunks(),
                                   table.column("date_day").combine_chunks(), file=p.path)
         table = table.set_column(table.schema.get_field_index("spend_reporting"), "spend_reporting", converted)
-        if ws.config.naming_convention is not None:
-            table, outcome = apply_convention(table, ws.config.naming_convention)
+        if convention is not None:
+            table, outcome = apply_convention(table, convention)
             names_seen.update(outcome.checked)
-            naming.unmatched_rows += outcome.unmatched_rows
             unmatched.update(outcome.unmatched)
+            unmatched_rows += outcome.unmatched_rows
         p.table = table
-    summary_files: list[FileIngest] = []
-    changes: list[SliceChange] = []
-    recs: list[ReconciliationRow] = []
-    written = 0
-    with ws.engine.transaction():
-        sequence = int(ws.engine.scalar(ws.engine.table("ingests").count())) + 1
-        for item in items:
-            if item.parsed is None or item.skip or item.parsed.role != "facts":
-                summary_files.append(_file_entry(item, None))
-                continue
-            ingest_id = f"ing{sequence:05d}-{item.parsed.file_hash[:8]}"
-            sequence += 1
-            entry, file_changes, file_recs = _write(ws, item, ingest_id)
-            summary_files.append(entry)
-            changes += file_changes
-            recs += file_recs
-            written += entry.rows
-    report = None
-    if ws.config.naming_convention is not None:
-        nc = ws.config.naming_convention
-        report = NamingReport(pattern=nc.pattern, applies_to=nc.applies_to, names=len(names_seen),
-                              matched=len(names_seen - unmatched), unmatched=sorted(unmatched),
-                              unmatched_rows=naming.unmatched_rows)
-    return IngestSummary(
-        workspace=str(ws.path), reporting_currency=ws.config.reporting_currency, files=summary_files,
-        changes=changes, naming=report, reconciliations=recs, rows_written=written,
-        spend_reporting=sum(f.spend_reporting or 0.0 for f in summary_files),
-    )
+    if convention is None:
+        return None
+    return NamingReport(pattern=convention.pattern, applies_to=convention.applies_to, names=len(names_seen),
+                        matched=len(names_seen - unmatched), unmatched=sorted(unmatched),
+                        unmatched_rows=unmatched_rows)
 
 
 def _uses_lookups(p: ParsedExport) -> bool:
@@ -200,9 +211,7 @@ def _write(ws: Workspace, item: _Item, ingest_id: str) -> tuple[FileIngest, list
     n = table.num_rows
     table = table.set_column(table.schema.get_field_index("ingest_id"), "ingest_id", constant_label(ingest_id, n))
     table, found = overlaps.resolve(ws, table, ingest_id) if n else (table, [])
-    # Columns no row fills stay out of the INSERT (their default is NULL): a third of the work.
-    filled = [c for c in table.column_names if table.column(c).null_count < n]
-    ws.engine.insert("ad_performance", table.select(filled))
+    _insert(ws, table)
     spend_reporting = float(pc.sum(table.column("spend_reporting")).as_py() or 0.0)
     rng = p.date_range()
     accounts = _accounts(table)
@@ -236,6 +245,40 @@ def _write(ws: Workspace, item: _Item, ingest_id: str) -> tuple[FileIngest, list
                  for c in changes if c.partial and c.action == "replaced"]
     item.parsed.table = table
     return _file_entry(item, ingest_id, spend_reporting, warnings), changes, recs
+
+
+def _insert(ws: Workspace, table: pa.Table) -> None:
+    """Write the rows: columns no row fills stay out (their default is NULL), and columns holding
+    one value on every row (file name, hash, ingest id, platform…) go in as constants."""
+    n = table.num_rows
+    if n == 0:
+        return
+    varying: list[str] = []
+    constants: dict[str, Any] = {}
+    for name in table.column_names:
+        column = table.column(name)
+        if column.null_count == n:
+            continue
+        value = _single_value(column)
+        if value is not None:
+            constants[name] = value
+        else:
+            varying.append(name)
+    ws.engine.insert_constants("ad_performance", table.select(varying), constants)
+
+
+def _single_value(column: pa.ChunkedArray) -> Any:
+    """The value of a text column that holds one value and no null, else None."""
+    if column.null_count:
+        return None
+    if pa.types.is_dictionary(column.type):
+        column = column.unify_dictionaries() if column.num_chunks > 1 else column
+        dictionary = column.chunk(0).dictionary if column.num_chunks else pa.array([])
+        return dictionary[0].as_py() if len(dictionary) == 1 else None
+    if pa.types.is_string(column.type):
+        bounds = pc.min_max(column).as_py()
+        return bounds["min"] if bounds["min"] == bounds["max"] else None
+    return None
 
 
 def _file_entry(item: _Item, ingest_id: str | None, spend_reporting: float | None = None,

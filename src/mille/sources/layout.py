@@ -36,10 +36,6 @@ class Layout:
     delimiter: str = ","
     matched: int = 0
 
-    @property
-    def preamble_lines(self) -> int:
-        return self.header_index
-
 
 def split_lines(text: str, delimiter: str, limit: int = SCAN_LINES) -> list[list[str]]:
     lines = text.splitlines()[:limit]

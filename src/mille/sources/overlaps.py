@@ -70,6 +70,8 @@ def resolve(ws: Workspace, table: pa.Table, ingest_id: str) -> tuple[pa.Table, l
         expr = held.filter(held.platform == s["platform"], held.date_day <= end, held.period_end >= start)
         for column, value in _account_where(s).items():
             expr = expr.filter(held[column].isnull() if value is None else held[column] == value)
+        if int(ws.engine.scalar(expr.count())) == 0:
+            continue  # nothing held for these days: the common case, one cheap query
         if s["account_id"] is None and s["account_name"] is None:
             expr = _sharing_campaigns(ws, expr, table, s)
         summary = ws.engine.to_arrow(
