@@ -21,7 +21,6 @@ from mille.workspace import Workspace
 START = date(2026, 8, 1)
 PLATFORMS = ["linkedin_ads", "google_ads", "facebook_ads"]
 COUNTRIES = ["US", "GB", None]
-MEASURES = ("spend", "impressions", "clicks", "leads", "lead_form_spend")
 
 row = st.tuples(
     st.integers(0, 60),  # day offset: August and September 2026
@@ -68,10 +67,10 @@ def _check_total_is_sum(result) -> None:
         total = getattr(result.total, side)
         if total is None:
             continue
-        for m in MEASURES:
+        for m in total.sums:
             parts = sum(getattr(c, side).sums[m] for c in _cells(result))
             assert parts == pytest.approx(total.sums[m], rel=1e-9, abs=1e-6), (side, m)
-    for name in ("cpm", "ctr", "cost_per_lead"):
+    for name in result.total.metrics:
         for side in ("current", "previous"):
             est = getattr(result.total.metrics[name], side)
             if est is None or est.numerator is None:
@@ -102,12 +101,12 @@ def _check_series_adds_up(result) -> None:
     totals: dict[date, dict[str, float]] = {}
     for i in range(len(s)):
         target = totals if s.kind[i] == "total" else by_bucket
-        acc = target.setdefault(s.period_start[i], dict.fromkeys(MEASURES, 0.0))
-        for m in MEASURES:
+        acc = target.setdefault(s.period_start[i], dict.fromkeys(s.base, 0.0))
+        for m in s.base:
             acc[m] += s.base[m][i]
     assert by_bucket.keys() == totals.keys()
     for b, sums in totals.items():
-        for m in MEASURES:
+        for m in s.base:
             assert by_bucket[b][m] == pytest.approx(sums[m], rel=1e-9, abs=1e-6)
 
 
@@ -164,3 +163,41 @@ def test_permuting_input_rows_changes_nothing(rows, seed) -> None:
         assert out[1] is None
         return
     _same(out[0], out[1])
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=HEALTH)
+@given(rows=st.lists(row, min_size=1, max_size=60), top=st.sampled_from([None, 1]))
+def test_series_over_all_history_adds_up_without_a_comparison(rows, top) -> None:
+    """Default period (the last complete month held), no comparison, a series over every day
+    held: segments active only before the period land in the series' "other"."""
+    ws = workspace(rows)
+    try:
+        result = report(ws, "cpm,ctr", by="platform", compare="none", grain="month", top=top)
+    except QueryError as exc:
+        assert "no data in" in str(exc)
+        return
+    finally:
+        ws.close()
+    assert result.compare is None
+    _check_total_is_sum(result)
+    _check_series_adds_up(result)
+    _check_intervals_contain_estimates(result)
+
+
+def test_segment_active_only_before_the_period_is_other_in_the_series() -> None:
+    rows = [(3, "linkedin_ads", "US", 1000, 0.01, 5000, 0, False),  # August only
+            (40, "google_ads", "US", 2000, 0.02, 3000, 0, False),  # September
+            (60, "google_ads", "GB", 500, 0.02, 900, 0, False)]  # 2026-09-30: September is complete
+    ws = workspace(rows)
+    try:
+        result = report(ws, "cpm", by="platform", compare="none", grain="month")
+    finally:
+        ws.close()
+    assert result.period.label == "2026-09"
+    assert [c.label for c in result.cells] == ["google_ads"]
+    s = result.series
+    points = {(s.period_start[i].isoformat(), s.kind[i], s.label[i]): s.base["spend"][i] for i in range(len(s))}
+    assert points == {
+        ("2026-08-01", "other", "other"): 50.0, ("2026-08-01", "total", "total"): 50.0,
+        ("2026-09-01", "segment", "google_ads"): 39.0, ("2026-09-01", "total", "total"): 39.0,
+    }

@@ -104,11 +104,12 @@ def report(
     if grain is not None:
         span = current if period else Period(ALL_DAYS, current.end, f"…:{current.end.isoformat()}")
     extra = [m for m in BASE_MEASURES if m in cat.measures]
-    # The engine groups by the report's dimensions and the mix detail beneath them; cells are
-    # the sums of their detail, the mix check reads the detail.
+    # Cells come from the compared periods grouped by the report's dimensions and the mix detail
+    # beneath them (cells are the sums of their detail; the mix check reads the detail); the
+    # series, when asked for, from its span at the report's own dimensions.
     detail = [d for d in MIX_DETAIL if d not in dims] if dims else []
     query = MetricQuery(cat, chosen, by=[*dims, *detail], filter=filter, grain="day", extra_measures=extra)
-    parts = [p for p in (current, previous, span) if p is not None]
+    parts = [p for p in (current, previous) if p is not None]
 
     fine, member = _fetch(ws, t, query, parts, n_multi)
     rows, to_display = _project(fine, len(dims))
@@ -120,14 +121,14 @@ def report(
             hint=f"the workspace holds {first} to {anchor}; pick a --period inside it",
         )
     in_previous = member[1] if previous is not None else None
-    in_span = member[-1] if span is not None else None
 
     cfg = ws.config.report
     limits = {m.name: _threshold(m, cfg) for m in chosen}
+    floors = {k: v[0] for k, v in limits.items()}
     conf = cfg.confidence
 
-    def stats(mask: np.ndarray, group: np.ndarray, n: int) -> GroupStats:
-        return group_stats(rows, np.where(mask, group, -1), n, query, {k: v[0] for k, v in limits.items()}, conf)
+    def stats(mask: np.ndarray, group: np.ndarray, n: int, on: DayRows = rows) -> GroupStats:
+        return group_stats(on, np.where(mask, group, -1), n, query, floors, conf)
 
     n_seg = len(rows.segments)
     seg_cur = stats(in_current, rows.segment, n_seg)
@@ -154,15 +155,21 @@ def report(
         stats(in_current, zero, 1), stats(in_previous, zero, 1) if in_previous is not None else None
     )
     series = None
-    if span is not None and in_span is not None:
-        series = breakdown_series.series(asm, span, grain or "month", in_span, shown, tail, tail_group, stats)
+    if span is not None:
+        coarse = MetricQuery(cat, chosen, by=dims, filter=filter, grain="day", extra_measures=extra)
+        srows, smember = _fetch(ws, t, coarse, [span], n_multi)
+        position = {seg: i for i, seg in enumerate(rows.segments[j] for j in shown)}
+        shown_index = np.array([position.get(seg, -1) for seg in srows.segments], dtype=np.int64)
+        series = breakdown_series.series(
+            asm, srows, smember[0], shown_index, int(tail.size), span, grain or "month",
+            lambda mask, group, n: stats(mask, group, n, srows),
+        )
     warnings = []
     if in_previous is not None:
         def fine_stats(mask: np.ndarray) -> GroupStats:
             if not detail:
                 return stats(mask, rows.segment, n_seg)
-            return group_stats(fine, np.where(mask, fine.segment, -1), len(fine.segments), query,
-                               {k: v[0] for k, v in limits.items()}, conf)
+            return stats(mask, fine.segment, len(fine.segments), fine)
 
         warnings = asm.mix_warnings(
             fine if detail else rows, fine_stats(in_current), fine_stats(in_previous),
@@ -170,7 +177,8 @@ def report(
         )
     if benchmarks:
         asm.attach_benchmarks(cells)
-    notes = asm.notes(rows, in_previous)
+    multi_seen = rows.multi_day_rows or (srows.multi_day_rows if span is not None else 0)
+    notes = asm.notes(multi_seen, in_previous)
     timezones = asm.timezones(parts, grain, filter)
     if record and can_record(ws):
         record_versions(ws, chosen, cat)
@@ -266,8 +274,14 @@ def _fetch(
     """Day-level sums for every period in ``parts``, and for each part which rows belong to it."""
     import ibis
 
-    inside = ibis.or_(*[(t.date_day >= p.start) & (t.date_day <= p.end) for p in parts])
-    daily = t.filter((t.date_day == t.period_end) & inside)
+    t = t.select(*_columns_needed(query))  # fewer columns: a much cheaper Ibis compile
+    lo, hi = min(p.start for p in parts), max(p.end for p in parts)
+    # The plain range first: engines skip whole blocks of rows outside it from their statistics
+    # (an OR of ranges defeats that); then the exact days of each part; daily rows only.
+    keep = (t.date_day >= lo) & (t.date_day <= hi) & (t.date_day == t.period_end)
+    if len(parts) > 1:
+        keep &= ibis.or_(*[(t.date_day >= p.start) & (t.date_day <= p.end) for p in parts])
+    daily = t.filter(keep)
     tables = [ws.engine.to_arrow(query.to_ibis(daily))]
     # Rows spanning several days need the metric core's whole-span rule per part: ask for them
     # separately (only when the workspace has any), never in one UNION — DuckDB 1.5 can stall on
@@ -289,6 +303,26 @@ def _fetch(
         members.append(mask | (origin == k + 1))
     rows.multi_day_rows = n_multi if bool((origin > 0).any()) else 0
     return rows, members
+
+
+def _columns_needed(query: MetricQuery) -> list[str]:
+    """The columns of ad_performance a query reads: days, its dimensions, its measures' columns
+    and every column its filters (the measures', the metrics', the user's) mention."""
+    from sqlglot import exp
+
+    from mille.metrics import parse_filter
+    from mille.schema import AD_PERFORMANCE
+
+    cols = ["date_day", "period_end", *query.by]
+    texts = [*query.filters_of_metrics(), *([query.filter] if query.filter else [])]
+    for m in query.measures:
+        if m.column:
+            cols.append(m.column)
+        if m.filter:
+            texts.append(m.filter)
+    for text in texts:
+        cols.extend(c.name for c in parse_filter(text, AD_PERFORMANCE).find_all(exp.Column))
+    return [c for c in dict.fromkeys(cols) if AD_PERFORMANCE.has(c)]
 
 
 def _tail_group(rows: DayRows, tail: np.ndarray) -> np.ndarray:

@@ -53,8 +53,15 @@ class Changes:
             "relative": as_list(np.where(keep, self.relative, nan)),
             "low": as_list(np.where(keep, self.low, nan)),
             "high": as_list(np.where(keep, self.high, nan)),
-            "noise": [None if not np.isfinite(x) else bool(x) for x in noise],
+            "noise": _flags_or_none(noise),
         }
+
+
+def _flags_or_none(a: np.ndarray) -> list[bool | None]:
+    out: list[bool | None] = (a == 1).tolist()
+    for i in np.flatnonzero(~np.isfinite(a)).tolist():
+        out[i] = None
+    return out
 
 
 def changes(after: Estimates, a: np.ndarray, before: Estimates, b: np.ndarray) -> Changes:
@@ -67,27 +74,30 @@ def changes(after: Estimates, a: np.ndarray, before: Estimates, b: np.ndarray) -
     return Changes(absolute, relative, low, high, intervals.is_noise(low, high))
 
 
-def estimate_columns(metric: Metric, e: Estimates, idx: np.ndarray) -> dict[str, list]:
-    """The estimates of groups ``idx`` as lists (one element per group)."""
+def estimate_columns(metric: Metric, e: Estimates, idx: np.ndarray, *, flags: bool = True) -> dict[str, list]:
+    """The estimates of groups ``idx`` as lists (one element per group); ``flags`` adds the
+    list of flags of each."""
     value = e.value[idx]
     low = e.low[idx]
     small = e.small_base[idx]
     no_value = ~np.isfinite(value)
     has_interval = metric.type == "ratio" and metric.interval != "none"
     few = ~no_value & ~np.isfinite(low) & has_interval
-    flags = [
-        [f for f, on in (("small_base", s), ("no_value", n), ("few_days", d)) if on]
-        for s, n, d in zip(small.tolist(), no_value.tolist(), few.tolist(), strict=True)
-    ]
-    return {
+    marks: list[list[str]] = [[] for _ in range(len(idx))] if flags else []
+    for name, on in (("small_base", small), ("no_value", no_value), ("few_days", few)) if flags else ():
+        for i in np.flatnonzero(on).tolist():
+            marks[i].append(name)
+    out = {
         "value": as_list(value),
         "low": as_list(low),
         "high": as_list(e.high[idx]),
         "numerator": None if e.numerator is None else as_list(e.numerator[idx]),
         "denominator": None if e.denominator is None else as_list(e.denominator[idx]),
         "small_base": small.tolist(),
-        "flags": flags,
     }
+    if flags:
+        out["flags"] = marks
+    return out
 
 
 def _pick(columns: dict[str, list | None], j: int) -> dict[str, object]:
@@ -306,13 +316,13 @@ class Assembler:
     def benchmark_currency(self) -> str:
         return load_benchmarks().currency
 
-    def notes(self, rows: DayRows, in_previous: np.ndarray | None) -> list[str]:
+    def notes(self, multi_day_rows: int, in_previous: np.ndarray | None) -> list[str]:
         out = []
         if in_previous is not None and not in_previous.any() and self.previous is not None:
             out.append(f"No data in the comparison period {self.previous.label}: changes cannot be shown.")
-        if rows.multi_day_rows:
+        if multi_day_rows:
             out.append(
-                f"The workspace holds {rows.multi_day_rows:,} rows that cover several days (weekly or "
+                f"The workspace holds {multi_day_rows:,} rows that cover several days (weekly or "
                 "monthly exports); each counts only in the periods and buckets that contain its whole "
                 "span, on its first day."
             )

@@ -15,22 +15,27 @@ from datetime import date, timedelta
 import numpy as np
 
 from mille.analysis.breakdown_build import Assembler, as_list, changes, estimate_columns
-from mille.analysis.cellstats import EPOCH, GroupStats
+from mille.analysis.cellstats import EPOCH, DayRows, GroupStats
 from mille.periods import Period, truncate
 
 
 def series(
     asm: Assembler,
+    rows: DayRows,
+    in_span: np.ndarray,
+    shown_index: np.ndarray,
+    others: int,
     span: Period,
     grain: str,
-    in_span: np.ndarray,
-    shown: np.ndarray,
-    tail: np.ndarray,
-    tail_group: np.ndarray,
     stats: Callable[[np.ndarray, np.ndarray, int], GroupStats],
 ) -> dict:
-    """Buckets × (shown segments, "other", total), each against its previous bucket."""
-    rows = asm.rows
+    """Buckets × (shown segments, "other", total), each against its previous bucket.
+
+    ``rows`` are the day sums over the span at the report's dimensions; ``shown_index`` gives,
+    per segment of ``rows``, its position among the report's shown cells, or −1: such segments
+    (the tail past --top, or segments active only outside the compared periods) form "other"
+    (``others`` segments in the report's own tail), so that every bucket adds up to its total.
+    """
     bucket_day = _truncate_days(rows.day, grain)
     buckets = np.unique(bucket_day[in_span])
     n_b = buckets.size
@@ -43,15 +48,18 @@ def series(
     prev_of = np.array([position_of.get(truncate(s - timedelta(days=1), grain), -1) for s in starts], dtype=np.int64)
     partial = np.array([s < span_start or e > span.end for s, e in zip(starts, ends, strict=True)], dtype=bool)
 
-    disp = np.full(len(rows.segments), -1, dtype=np.int64)
-    disp[shown] = np.arange(shown.size)
+    n_shown = int(shown_index.max()) + 1 if shown_index.size and shown_index.max() >= 0 else 0
+    shown_segs: list[tuple] = [()] * n_shown
+    for seg, i in zip(rows.segments, shown_index.tolist(), strict=True):
+        if i >= 0:
+            shown_segs[i] = seg
+    row_shown = shown_index[rows.segment] if rows.size else np.empty(0, dtype=np.int64)
+    blank = (None,) * len(asm.dims)
     groups: list[tuple[str, np.ndarray, int, list[str], list[tuple]]] = [
-        ("segment", disp[rows.segment], shown.size, [asm.label(rows.segments[i]) for i in shown],
-         [rows.segments[i] for i in shown]),
+        ("segment", row_shown, n_shown, [asm.label(x) for x in shown_segs], shown_segs),
+        ("other", np.where(row_shown < 0, 0, -1), 1, [f"other ({others})" if others else "other"], [blank]),
+        ("total", np.zeros(rows.size, dtype=np.int64), 1, ["total"], [blank]),
     ]
-    if tail.size:
-        groups.append(("other", tail_group, 1, [f"other ({tail.size})"], [(None,) * len(asm.dims)]))
-    groups.append(("total", np.zeros(rows.size, dtype=np.int64), 1, ["total"], [(None,) * len(asm.dims)]))
 
     kind_rank = {"segment": 0, "other": 1, "total": 2}
     parts: list[dict] = []
@@ -66,7 +74,7 @@ def series(
         has_prev = (prev_b >= 0) & (s.days[prev_idx] > 0)
         metrics = {}
         for m in asm.query.metrics:
-            cur = estimate_columns(m, s.estimates[m.name], present)
+            cur = estimate_columns(m, s.estimates[m.name], present, flags=False)
             prev_values = np.where(has_prev, s.estimates[m.name].value[prev_idx], np.nan)
             ch = changes(s.estimates[m.name], present, s.estimates[m.name], prev_idx).columns(has_prev)
             metrics[m.name] = {
@@ -80,7 +88,8 @@ def series(
             "order": [(int(b), kind_rank[kind], int(c)) for b, c in zip(b_of, c_of, strict=True)],
             "bucket": b_of, "kind": [kind] * present.size,
             "label": [labels[c] for c in c_of],
-            "segment": {d: [segs[c][k] for c in c_of] for k, d in enumerate(asm.dims)},
+            "segment": {d: [segs[c][k] for c in c_of] if kind == "segment" else [None] * present.size
+                        for k, d in enumerate(asm.dims)},
             "base": {k: v[present].tolist() for k, v in s.sums.items()},
             "days": s.days[present].astype(int).tolist(),
             "metrics": metrics,

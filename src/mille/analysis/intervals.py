@@ -32,6 +32,7 @@ days of a cell are the observations we have of that. So every method below reads
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from statistics import NormalDist
 
 import numpy as np
@@ -57,10 +58,14 @@ def t_quantile(confidence: float, df: np.ndarray | float) -> np.ndarray:
     out = np.full(distinct.shape, np.nan)
     out[distinct == 1] = math.tan(math.pi * (p - 0.5))
     out[distinct == 2] = (2 * p - 1) / math.sqrt(2 * p * (1 - p))
-    big = distinct >= 3
-    if big.any():
-        out[big] = _t_newton(p, distinct[big])
+    for i in np.flatnonzero(distinct >= 3).tolist():
+        out[i] = _t_cached(p, float(distinct[i]))
     return out[inverse].reshape(v_all.shape)
+
+
+@lru_cache(maxsize=4096)
+def _t_cached(p: float, v: float) -> float:
+    return float(_t_newton(p, np.array([v]))[0])
 
 
 _GL_X, _GL_W = np.polynomial.legendre.leggauss(64)
