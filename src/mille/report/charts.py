@@ -115,7 +115,7 @@ def segment_bars(b: Breakdown, metric: str, fmt: Formats) -> dict[str, Any]:
                        "encoding": {"x": {"value": 0}, "text": {"field": "thin"}}})
     prev = f", {b.compare.label} as an orange tick" if b.compare else ""
     return _spec(
-        "bars", len(rows),
+        "bars", sum(r["value"] is not None for r in rows),  # no bar where there is no value
         f"{info.label} by {', '.join(b.by) or 'total'} in {b.period.label}: bars with "
         f"{round(100 * b.confidence)} % intervals as whiskers{prev}.",
         width="container", height=max(60, 26 * len(rows)),
@@ -173,12 +173,14 @@ def series_lines(b: Breakdown, metric: str, fmt: Formats) -> dict[str, Any]:
 
 
 def sparkline(b: Breakdown, metric: str) -> dict[str, Any]:
-    """A tile's small line: the total of ``metric`` over the series, the last point marked."""
+    """A tile's small line: the total of ``metric`` over the series, the last point marked.
+    Partial buckets (a first week with three days held) are left out: a sum over fewer days
+    would look like a drop."""
     assert b.series is not None
     s = b.series
     m = s.metrics[metric]
-    points = [{"start": s.period_start[i].isoformat(), "value": m.value[i], "partial": s.partial[i]}
-              for i in range(len(s)) if s.kind[i] == "total" and m.value[i] is not None]
+    points = [{"start": s.period_start[i].isoformat(), "value": m.value[i]}
+              for i in range(len(s)) if s.kind[i] == "total" and m.value[i] is not None and not s.partial[i]]
     info = _info(b, metric)
     x = {"field": "start", "type": "temporal", "timeUnit": "utcyearmonthdate", "axis": None}
     y = {"field": "value", "type": "quantitative", "axis": None, "scale": {"zero": False}}
@@ -289,7 +291,10 @@ def audit_timeline(a: AuditResult, fmt: Formats) -> dict[str, Any]:
                          "title": finding.title})
     domain = None
     if a.data_first_day and a.data_last_day:
-        domain = [_datetime(a.data_first_day), _datetime(a.data_last_day + timedelta(days=1))]
+        # The data held, widened to any finding outside it (freshness counts days up to today).
+        first = min([a.data_first_day, *(f.first_day for f in findings if f.first_day)])
+        last = max([a.data_last_day, *(f.last_day for f in findings if f.last_day)])
+        domain = [_datetime(first), _datetime(last + timedelta(days=1))]
     x = {"field": "start", "type": "temporal", "timeUnit": "utcyearmonthdate", "title": None,
          "axis": {"format": fmt.d3_date("MMMd"), "labelOverlap": True}}
     if domain:
@@ -337,7 +342,7 @@ def glossary_platforms(page: GlossaryPage, fmt: Formats) -> dict[str, Any]:
     y = {"field": "label", "type": "nominal", "sort": [r["label"] for r in rows], "title": None}
     prev = page.live.previous_period
     return _spec(
-        "bars", len(rows),
+        "bars", sum(r["value"] is not None for r in rows),
         f"{page.label} per platform in {page.live.period['label']}" + (f", {prev['label']} as a tick" if prev else ""),
         width="container", height=max(60, 26 * len(rows)), data={"values": rows}, encoding={"y": y},
         layer=[

@@ -176,8 +176,14 @@ def vendor_versions() -> dict[str, str]:
 
 
 def inline_script(text: str) -> Markup:
-    """Script text safe inside <script>: no closing tag can end it early; no source-map fetch."""
-    return Markup(_SOURCE_MAP.sub("", text).replace("</script", "<\\/script"))
+    """Script text safe inside <script>: no closing tag can end it early; no source-map fetch.
+    Text holding ``<!--`` or ``<script`` could put the HTML parser into its "double escaped"
+    state and is refused (the bundled files hold neither; a test keeps it so)."""
+    text = _SOURCE_MAP.sub("", text)
+    lowered = text.lower()
+    if "<!--" in text or "<script" in lowered:
+        raise ValueError("script text holds <!-- or <script and cannot be inlined safely")
+    return Markup(text.replace("</script", "<\\/script").replace("</SCRIPT", "<\\/SCRIPT"))
 
 
 def page(title: str, body: str, *, fmt: Formats | None = None) -> str:

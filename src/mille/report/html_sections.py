@@ -104,7 +104,9 @@ def tiles(b: Breakdown, fmt: Formats) -> list[dict[str, Any]]:
                     f"{base_value(fmt, info.denominator or '', m.current.denominator)} {info.denominator}")
         out.append({
             "name": info.name, "label": info.label,
-            "value": metric_value(fmt, info, m.current.value, b.currency),
+            # Money on a tile in whole units from 10,000 up: $282,756, not $282,756.04.
+            "value": (fmt.money(m.current.value, currency=b.currency) if info.unit == "currency" and not info.prefix
+                      else metric_value(fmt, info, m.current.value, b.currency)),
             "previous": metric_value(fmt, info, m.previous.value if m.previous else None, b.currency),
             "change": fmt.signed_percent(100 * change.relative) if change and change.relative is not None else NO_VALUE,
             "noise": bool(change and change.noise),
@@ -197,6 +199,8 @@ def explanation_html(e: Explanation, fmt: Formats) -> str:
         change=fmt.signed_value(e.change, e.unit, dec, **kw),
         change_pct=fmt.signed_percent(100 * e.change_ratio) if e.change_ratio is not None else NO_VALUE,
         split=split, dims=dims,
+        measurement=[{"kind": n.kind, "description": n.description, "severity": n.severity}
+                     for n in e.measurement],
         split_chart=chart(charts.explain_split(e, fmt), "The exact split: mix + rate (+ no base) = the change."),
         causes_chart=chart(charts.explain_causes(e, fmt), "Each cause's contribution; the rest is everything else."),
         causes=[_cause_row(e, fmt, c) for c in e.causes], others=[_cause_row(e, fmt, c) for c in e.others],

@@ -1,10 +1,10 @@
-/* mille charts: draw every <figure class="chart"> from the Vega-Lite spec inside it.
+/* mille charts: draw every figure of class "chart" from the Vega-Lite spec inside it.
  *
- * Each figure holds its spec in a <script type="application/json"> and an empty
- * <div class="chart-canvas">. The page's locale (numbers, currency, month names) is in
- * <script type="application/json" id="mille-locale">. Charts render as SVG with the bundled
+ * Each figure holds its spec in a JSON script element and an empty element of class
+ * "chart-canvas". The page's locale (numbers, currency, month names) is in the JSON script
+ * element with id "mille-locale". Charts render as SVG with the bundled
  * Vega, Vega-Lite and vega-embed: nothing is fetched from a network. When a chart is drawn its
- * figure gets data-rendered="true"; when every chart is done the <body> gets
+ * figure gets data-rendered="true"; when every chart is done the body element gets
  * data-charts="<count drawn>" so that tests and screenshots know the page is complete.
  */
 (function () {
