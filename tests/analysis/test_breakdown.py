@@ -139,6 +139,8 @@ def per_day(df: pd.DataFrame, measures: list[str]) -> pd.DataFrame:
 
 
 def seg_key(df: pd.DataFrame, by: list[str]) -> pd.Series:
+    if not by:
+        return pd.Series([()] * len(df), index=df.index, dtype=object)
     return df[by].apply(lambda r: tuple(r[d] for d in by), axis=1) if len(df) else pd.Series([], dtype=object)
 
 
@@ -530,3 +532,25 @@ def test_anchor_is_the_workspaces(ws) -> None:
     from mille.periods import last_complete_month
 
     assert report(ws, "cpm").period.label == last_complete_month(ws.anchor_date()).label
+
+
+def test_total_only(ws) -> None:
+    result = report(ws, "cpm,ctr", by="none")
+    assert result.by == [] and result.cells == [] and result.warnings == []
+    oracle = Oracle(fixture_frame(), ["cpm", "ctr"], [], OCT, SEP)
+    check_cell(result.total, oracle.cell({()}), ["cpm", "ctr"], "total")
+
+
+def test_derived_metrics_are_reported_without_intervals(tmp_path: Path) -> None:
+    path = load_fixture(tmp_path / "ws")
+    (path / "metrics.yaml").write_text(
+        "metrics:\n"
+        "  - name: clicks_per_dollar\n    label: Clicks per dollar\n    description: Clicks bought per dollar.\n"
+        "    type: derived\n    expression: 1 / cpc\n"
+    )
+    with Workspace.open(path, read_only=True) as w:
+        result = report(w, "cpc,clicks_per_dollar")
+    for c in [*result.cells, result.total]:
+        d, cpc = c.metrics["clicks_per_dollar"], c.metrics["cpc"]
+        assert d.current.value == pytest.approx(1 / cpc.current.value)
+        assert d.current.low is None and d.change.noise is None

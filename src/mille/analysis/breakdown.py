@@ -77,7 +77,14 @@ def report(
     the metrics' definition versions into the workspace (``metric_versions``), as the CLI does.
     """
     cat = load_catalogue(ws.path)
-    chosen = cat.resolve(metrics) if metrics else cat.headline()
+    skipped: list[str] = []
+    if metrics:
+        chosen = cat.resolve(metrics)
+    else:
+        # Headline metrics over CRM tables need the attribution join; the default report keeps
+        # to ad delivery and says which it left out.
+        chosen = [m for m in cat.headline() if _on_ad_rows(cat, m)]
+        skipped = [m.name for m in cat.headline() if not _on_ad_rows(cat, m)]
     if not chosen:
         raise QueryError("no metrics to report", hint="name metrics, e.g. `mille report cpm,ctr`")
     dims = _dims(by)
@@ -135,6 +142,8 @@ def report(
     seg_prev = stats(in_previous, rows.segment, n_seg) if in_previous is not None else None
     shrunk = _shrink_all(query, rows, seg_cur, dims)
     order = _order(rows, seg_cur, seg_prev, shrunk, rank_metric)
+    if not dims:  # the total alone: no segment rows above it
+        order = np.empty(0, dtype=np.int64)
     shown = order if top is None else order[:top]
     tail = order[top:] if top is not None else np.empty(0, dtype=np.int64)
 
@@ -179,6 +188,8 @@ def report(
         asm.attach_benchmarks(cells)
     multi_seen = rows.multi_day_rows or (srows.multi_day_rows if span is not None else 0)
     notes = asm.notes(multi_seen, in_previous)
+    if skipped:
+        notes.append(f"Not shown: {', '.join(skipped)} (CRM metrics need the attribution join).")
     timezones = asm.timezones(parts, grain, filter)
     if record and can_record(ws):
         record_versions(ws, chosen, cat)
@@ -203,6 +214,10 @@ def report(
         "timezones": timezones,
         "benchmarks_currency": asm.benchmark_currency() if benchmarks else None,
     })
+
+
+def _on_ad_rows(cat, metric: Metric) -> bool:
+    return all(m.table == "ad_performance" for m in cat.measures_for([metric]))
 
 
 def _project(fine: DayRows, k: int) -> tuple[DayRows, np.ndarray]:

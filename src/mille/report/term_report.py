@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from rich import box
 from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -42,10 +43,10 @@ def render_breakdown(result: Breakdown) -> Iterable[RenderableType]:
 
 def _title(r: Breakdown) -> str:
     names = ", ".join(m.label for m in r.metrics)
-    by = " × ".join(r.by) if r.by else "total"
+    by = f" by {' × '.join(r.by)}" if r.by else ", total"
     period = f"{r.period.label} ({r.period.start} to {r.period.end})"
     versus = f" vs {r.compare.label}" if r.compare else ""
-    return f"{names} by {by} — {period}{versus}"
+    return f"{names}{by} — {period}{versus}"
 
 
 def _bases(r: Breakdown) -> list[str]:
@@ -53,9 +54,17 @@ def _bases(r: Breakdown) -> list[str]:
 
 
 def _count(value: float, *, money: bool, currency: str) -> str:
+    """Base counts as people say them: 135.7k, 2.95M (exact sums are in --format json/csv)."""
+    for at_least, size, suffix in ((1e9, 1e9, "B"), (1e6, 1e6, "M"), (1e4, 1e3, "k")):
+        if abs(value) >= at_least:
+            scaled = value / size
+            text = f"{scaled:,.{2 if abs(scaled) < 10 else 1}f}{suffix}"
+            break
+    else:
+        text = f"{value:,.0f}"
     if money:
-        return format_value(value, unit="currency", decimals=0, currency=currency)
-    return f"{value:,.0f}"
+        return format_value(0, unit="currency", decimals=0, currency=currency).replace("0", text, 1)
+    return text
 
 
 def _change_text(info: MetricInfo | None, absolute: float | None, relative: float | None, noise: bool | None) -> Text:
@@ -72,15 +81,17 @@ def _change_text(info: MetricInfo | None, absolute: float | None, relative: floa
 
 
 def _metric_text(info: MetricInfo, mc: MetricCell, currency: str) -> Text:
-    """Value (with its change) on the first line, the interval on the second."""
+    """The value, its change under it, then its interval."""
     text = Text(info.format(mc.current.value, currency))
     if mc.current.small_base:
         text.append(f" {SMALL}", style="yellow")
     if mc.change is not None:
-        text.append("  ")
+        text.append("\n")
         text.append_text(_change_text(info, mc.change.absolute, mc.change.relative, mc.change.noise))
     if mc.current.low is not None and mc.current.high is not None:
-        text.append(f"\n{info.format(mc.current.low, currency)}–{info.format(mc.current.high, currency)}", style="dim")
+        # bare numbers: the unit is on the value above, and narrow terminals need the room
+        lo, hi = mc.current.low, mc.current.high
+        text.append(f"\n{lo:,.{info.decimals}f} – {hi:,.{info.decimals}f}", style="dim")
     return text
 
 
@@ -96,7 +107,9 @@ def _base_text(cell: Cell, name: str, currency: str) -> Text:
 
 
 def _main_table(r: Breakdown) -> Table:
-    table = Table(header_style="bold", show_lines=False)
+    # No vertical rules: a headline report has nine columns and must fit 100 characters.
+    table = Table(header_style="bold", show_lines=False, box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+    cells: list[Cell] = [*r.cells, r.total]
     table.add_column(" × ".join(r.by) or "segment")
     bases = _bases(r)
     for b in bases:
@@ -104,7 +117,6 @@ def _main_table(r: Breakdown) -> Table:
     shown = [m for m in r.metrics if not (m.type == "simple" and m.name in bases)]
     for info in shown:
         table.add_column(info.label, justify="right")
-    cells: list[Cell] = [*r.cells, r.total]
     for i, cell in enumerate(cells):
         row: list[RenderableType] = [Text(cell.label, style="bold" if cell.kind == "total" else "")]
         row.extend(_base_text(cell, b, r.currency) for b in bases)
