@@ -178,3 +178,25 @@ def test_write_report_is_atomic_and_complete(results: dict, tmp_path: Path) -> N
     text = write_report(results["breakdown"], out, locale="en-GB")
     assert out.read_text(encoding="utf-8") == text and not list(tmp_path.glob("*.tmp"))
     assert text.rstrip().endswith("</html>")
+
+
+def test_mille_report_writes_the_html_file(cli, demo_workspace: Path, tmp_path: Path) -> None:
+    out = tmp_path / "october.html"
+    code, stdout, err = cli("--workspace", str(demo_workspace), "report", "cpm,ctr", "--by", "platform",
+                            "--grain", "month", "--no-record", "--format", "html", "--output", str(out))
+    assert code == 0 and f"wrote {out}" in err and stdout == ""
+    html = out.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and '<html lang="en-US">' in html
+    assert html.count('<figure class="chart"') == 4  # lines and bars for each of the two metrics
+    twin = json.loads(cli("--workspace", str(demo_workspace), "report", "cpm,ctr", "--by", "platform",
+                          "--grain", "month", "--no-record", "--format", "json")[1])
+    assert f"${twin['total']['metrics']['cpm']['current']['value']:,.2f}" in html
+
+
+def test_mille_report_html_to_stdout_and_json_to_a_file(cli, demo_workspace: Path, tmp_path: Path) -> None:
+    code, stdout, _ = cli("--workspace", str(demo_workspace), "report", "ctr", "--no-record", "--format", "html")
+    assert code == 0 and stdout.startswith("<!DOCTYPE html>") and stdout.rstrip().endswith("</html>")
+    out = tmp_path / "r.json"
+    code, _, _ = cli("--workspace", str(demo_workspace), "report", "ctr", "--no-record", "--format", "json",
+                     "--output", str(out))
+    assert code == 0 and json.loads(out.read_text(encoding="utf-8"))["kind"] == "breakdown"

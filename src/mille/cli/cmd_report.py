@@ -18,7 +18,9 @@ from mille.cli.common import emit, format_option, open_workspace
 @click.option("--rank-by", default=None, help="Order segments by the shrunk (empirical-Bayes) value of this ratio, best first.")
 @click.option("--benchmarks", is_flag=True, help="Show published platform ranges beside CPM, CPC and CTR, as context.")
 @click.option("--no-record", is_flag=True, help="Do not record the metrics' definition versions in the workspace (opens it read-only).")
-@format_option()
+@format_option("html")
+@click.option("--output", "-o", default=None, type=click.Path(dir_okay=False),
+              help="Write to FILE instead of printing; with --format html, one self-contained page with charts.")
 @click.pass_context
 def command(
     ctx: click.Context,
@@ -33,6 +35,7 @@ def command(
     benchmarks: bool,
     no_record: bool,
     fmt: str,
+    output: str | None,
 ) -> None:
     """Break METRICS (default: the headline metrics) down by segment, period against period.
 
@@ -47,4 +50,14 @@ def command(
             ws, metrics, by=by, grain=grain, period=period, compare=compare, filter=filter_,
             top=top, benchmarks=benchmarks, rank_by=rank_by, record=not no_record,
         )
-    emit(result, fmt)
+        locale = ws.config.locale
+    if fmt == "html":
+        from mille.report.html import write_report
+
+        text = write_report(result, output, locale=locale)
+        if output:
+            click.echo(f"wrote {output}", err=True)
+        else:
+            click.echo(text, nl=False)
+        return
+    emit(result, fmt, output=output)

@@ -46,7 +46,7 @@ class Dashboard:
     def __init__(self, pool: WorkspacePool, *, cache_size: int = 256) -> None:
         self.pool = pool
         self.cache = ResultCache(cache_size)
-        self.view = View(pool, self.cache)
+        self.view = View(pool)
 
     def result(self, page: Page, args: dict[str, Any]) -> Result:
         key = (page.name, tuple(sorted(args.items())), self.pool.stamp())

@@ -8,6 +8,7 @@ of data) but any value typed in the URL is accepted or rejected by the library, 
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -29,7 +30,7 @@ from mille.results import Result
 from mille.schema import TABLES
 from mille.web.pages import NAV, PAGES, Overview, Page, explain_defaults
 from mille.web.params import query_string
-from mille.web.pool import ResultCache, WorkspacePool
+from mille.web.pool import WorkspacePool
 
 ENTITY_DIMS = ("platform", "account_name", "campaign_name", "ad_group_name")
 
@@ -66,10 +67,11 @@ class Choices:
 
 
 class View:
-    def __init__(self, pool: WorkspacePool, cache: ResultCache) -> None:
+    def __init__(self, pool: WorkspacePool) -> None:
         self.pool = pool
-        self.cache = cache
         self.links = DashboardLinks()
+        self._lock = threading.Lock()
+        self._choices_for: tuple[object, Choices] | None = None
         self.env = Environment(loader=PackageLoader("mille.web", "templates"), autoescape=True,
                                trim_blocks=True, lstrip_blocks=True)
         self.env.globals.update(links=self.links, version=__version__, vendor=vendor_versions())
@@ -79,7 +81,16 @@ class View:
         return formats(self.pool.config.locale, self.pool.config.reporting_currency)
 
     def choices(self) -> Choices:
-        return self.cache.get(("choices", self.pool.stamp()), self._choices)
+        """The controls' options, computed once per state of the definitions (kept apart from
+        the result cache, which may be off)."""
+        stamp = self.pool.stamp()
+        with self._lock:
+            if self._choices_for is not None and self._choices_for[0] == stamp:
+                return self._choices_for[1]
+        made = self._choices()
+        with self._lock:
+            self._choices_for = (stamp, made)
+        return made
 
     def _choices(self) -> Choices:
         with self.pool.workspace() as ws:
