@@ -27,13 +27,13 @@ import numpy as np
 
 from mille.analysis import breakdown_series, shrinkage
 from mille.analysis.breakdown_build import Assembler
+from mille.analysis.breakdown_query import fetch, held, project
 from mille.analysis.breakdown_result import Breakdown
-from mille.analysis.cellstats import EPOCH, DayRows, GroupStats, day_rows, group_stats
+from mille.analysis.cellstats import DayRows, GroupStats, group_stats
 from mille.analysis.metric_versions import can_record, record_versions
 from mille.config import ReportConfig
 from mille.errors import QueryError
 from mille.metrics import Metric, MetricQuery, load_catalogue
-from mille.metrics.query import BUCKET
 from mille.periods import GRAINS, Period, comparison, last_complete_month, parse_period
 from mille.workspace import Workspace
 
@@ -77,16 +77,7 @@ def report(
     the metrics' definition versions into the workspace (``metric_versions``), as the CLI does.
     """
     cat = load_catalogue(ws.path)
-    skipped: list[str] = []
-    if metrics:
-        chosen = cat.resolve(metrics)
-    else:
-        # Headline metrics over CRM tables need the attribution join; the default report keeps
-        # to ad delivery and says which it left out.
-        chosen = [m for m in cat.headline() if _on_ad_rows(cat, m)]
-        skipped = [m.name for m in cat.headline() if not _on_ad_rows(cat, m)]
-    if not chosen:
-        raise QueryError("no metrics to report", hint="name metrics, e.g. `mille report cpm,ctr`")
+    chosen, skipped = _choose_metrics(cat, metrics)
     dims = _dims(by)
     if grain is not None and grain not in GRAINS:
         raise QueryError(f"unknown grain `{grain}`", expected=", ".join(GRAINS))
@@ -94,22 +85,8 @@ def report(
         raise QueryError("--top must be at least 1", value=top)
     rank_metric = _rank_metric(cat.get(rank_by), chosen) if rank_by else None
     t = ws.ad_performance()
-    first, anchor, n_multi = _held(ws, t)
-    if anchor is None:
-        raise QueryError(
-            "the workspace holds no ad data yet",
-            hint="ingest exports with `mille ingest FILE…`, or try `mille demo`",
-        )
-    current = parse_period(period, anchor=anchor) if period else last_complete_month(anchor)
-    previous = comparison(current, compare, anchor=anchor)
-    if previous is not None and previous.overlaps(current):
-        raise QueryError(
-            f"the comparison period {previous.label} overlaps the period {current.label}",
-            hint="compare with `previous`, `year`, or a period that does not overlap",
-        )
-    span = None
-    if grain is not None:
-        span = current if period else Period(ALL_DAYS, current.end, f"…:{current.end.isoformat()}")
+    first, anchor, n_multi = held(ws, t)
+    current, previous, span = _periods(anchor, period, compare, grain)
     extra = [m for m in BASE_MEASURES if m in cat.measures]
     # Cells come from the compared periods grouped by the report's dimensions and the mix detail
     # beneath them (cells are the sums of their detail; the mix check reads the detail); the
@@ -118,8 +95,8 @@ def report(
     query = MetricQuery(cat, chosen, by=[*dims, *detail], filter=filter, grain="day", extra_measures=extra)
     parts = [p for p in (current, previous) if p is not None]
 
-    fine, member = _fetch(ws, t, query, parts, n_multi)
-    rows, to_display = _project(fine, len(dims))
+    fine, member = fetch(ws, t, query, parts, n_multi)
+    rows, to_display = project(fine, len(dims))
     in_current = member[0]
     if not in_current.any():
         raise QueryError(
@@ -166,7 +143,7 @@ def report(
     series = None
     if span is not None:
         coarse = MetricQuery(cat, chosen, by=dims, filter=filter, grain="day", extra_measures=extra)
-        srows, smember = _fetch(ws, t, coarse, [span], n_multi)
+        srows, smember = fetch(ws, t, coarse, [span], n_multi)
         position = {seg: i for i, seg in enumerate(rows.segments[j] for j in shown)}
         shown_index = np.array([position.get(seg, -1) for seg in srows.segments], dtype=np.int64)
         series = breakdown_series.series(
@@ -216,22 +193,41 @@ def report(
     })
 
 
+def _choose_metrics(cat, metrics: str | list[str] | None) -> tuple[list[Metric], list[str]]:
+    """The metrics asked for, else the headline ones over ad rows (and the headline names left
+    out: metrics over CRM tables need the attribution join)."""
+    if metrics:
+        return cat.resolve(metrics), []
+    chosen = [m for m in cat.headline() if _on_ad_rows(cat, m)]
+    if not chosen:
+        raise QueryError("no metrics to report", hint="name metrics, e.g. `mille report cpm,ctr`")
+    return chosen, [m.name for m in cat.headline() if not _on_ad_rows(cat, m)]
+
+
+def _periods(
+    anchor: date | None, period: str | None, compare: str | None, grain: str | None
+) -> tuple[Period, Period | None, Period | None]:
+    """The period, the comparison period and the series' span."""
+    if anchor is None:
+        raise QueryError(
+            "the workspace holds no ad data yet",
+            hint="ingest exports with `mille ingest FILE…`, or try `mille demo`",
+        )
+    current = parse_period(period, anchor=anchor) if period else last_complete_month(anchor)
+    previous = comparison(current, compare, anchor=anchor)
+    if previous is not None and previous.overlaps(current):
+        raise QueryError(
+            f"the comparison period {previous.label} overlaps the period {current.label}",
+            hint="compare with `previous`, `year`, or a period that does not overlap",
+        )
+    span = None
+    if grain is not None:
+        span = current if period else Period(ALL_DAYS, current.end, f"…:{current.end.isoformat()}")
+    return current, previous, span
+
+
 def _on_ad_rows(cat, metric: Metric) -> bool:
     return all(m.table == "ad_performance" for m in cat.measures_for([metric]))
-
-
-def _project(fine: DayRows, k: int) -> tuple[DayRows, np.ndarray]:
-    """The day rows at the report's own dimensions (the first ``k`` of the query's), and the
-    display code of every fine segment."""
-    if fine.segments and len(fine.segments[0]) == k:
-        return fine, np.arange(len(fine.segments))
-    codes: dict[tuple, int] = {}
-    to_display = np.array([codes.setdefault(s[:k], len(codes)) for s in fine.segments], dtype=np.int64)
-    rows = DayRows(
-        fine.day, to_display[fine.segment] if fine.size else fine.segment, list(codes),
-        fine.measures, fine.multi_day_rows,
-    )
-    return rows, to_display
 
 
 def _dims(by: str | list[str] | None) -> list[str]:
@@ -264,80 +260,6 @@ def _threshold(metric: Metric, cfg: ReportConfig) -> tuple[float, str | None]:
     if key is not None:
         return float(getattr(cfg, key)), f"mille.yaml report.{key}"
     return float(metric.min_base), f"metric {metric.name} min_base"
-
-
-def _held(ws: Workspace, t) -> tuple[date | None, date | None, int]:
-    """First day held, the anchor (the last day held, as :meth:`Workspace.anchor_date`) and how
-    many rows span several days.
-
-    Minima and maxima come from the engine's column statistics without a scan; only when some
-    rows are not daily (granularity other than ``day``) are the multi-day rows counted.
-    """
-    row = ws.engine.to_arrow(t.aggregate(
-        first=t.date_day.min(), anchor=t.period_end.max(),
-        gmin=t.granularity.min(), gmax=t.granularity.max(),
-    )).to_pylist()[0]
-    multi = 0
-    if row["anchor"] is not None and not (row["gmin"] == row["gmax"] == "day"):
-        multi = int(ws.engine.scalar(t.filter(t.date_day != t.period_end).count()))
-    return row["first"], row["anchor"], multi
-
-
-def _fetch(
-    ws: Workspace, t, query: MetricQuery, parts: list[Period], n_multi: int
-) -> tuple[DayRows, list[np.ndarray]]:
-    """Day-level sums for every period in ``parts``, and for each part which rows belong to it."""
-    import ibis
-
-    t = t.select(*_columns_needed(query))  # fewer columns: a much cheaper Ibis compile
-    lo, hi = min(p.start for p in parts), max(p.end for p in parts)
-    # The plain range first: engines skip whole blocks of rows outside it from their statistics
-    # (an OR of ranges defeats that); then the exact days of each part; daily rows only.
-    keep = (t.date_day >= lo) & (t.date_day <= hi) & (t.date_day == t.period_end)
-    if len(parts) > 1:
-        keep &= ibis.or_(*[(t.date_day >= p.start) & (t.date_day <= p.end) for p in parts])
-    daily = t.filter(keep)
-    tables = [ws.engine.to_arrow(query.to_ibis(daily))]
-    # Rows spanning several days need the metric core's whole-span rule per part: ask for them
-    # separately (only when the workspace has any), never in one UNION — DuckDB 1.5 can stall on
-    # a UNION ALL of differently filtered aggregations of the same table.
-    if n_multi:
-        multi = t.filter(t.date_day != t.period_end)
-        for p in parts:
-            q = MetricQuery(
-                query.catalogue, query.metrics, by=query.by, filter=query.filter, period=p,
-                grain="day", extra_measures=query.extra_measures,
-            )
-            tables.append(ws.engine.to_arrow(q.to_ibis(multi)))
-    rows, origin = day_rows(tables, query.by, [m.name for m in query.measures], BUCKET)
-    members = []
-    for k, p in enumerate(parts):
-        start = (np.datetime64(p.start, "D") - EPOCH).astype(np.int64)
-        end = (np.datetime64(p.end, "D") - EPOCH).astype(np.int64)
-        mask = (origin == 0) & (rows.day >= start) & (rows.day <= end)
-        members.append(mask | (origin == k + 1))
-    rows.multi_day_rows = n_multi if bool((origin > 0).any()) else 0
-    return rows, members
-
-
-def _columns_needed(query: MetricQuery) -> list[str]:
-    """The columns of ad_performance a query reads: days, its dimensions, its measures' columns
-    and every column its filters (the measures', the metrics', the user's) mention."""
-    from sqlglot import exp
-
-    from mille.metrics import parse_filter
-    from mille.schema import AD_PERFORMANCE
-
-    cols = ["date_day", "period_end", *query.by]
-    texts = [*query.filters_of_metrics(), *([query.filter] if query.filter else [])]
-    for m in query.measures:
-        if m.column:
-            cols.append(m.column)
-        if m.filter:
-            texts.append(m.filter)
-    for text in texts:
-        cols.extend(c.name for c in parse_filter(text, AD_PERFORMANCE).find_all(exp.Column))
-    return [c for c in dict.fromkeys(cols) if AD_PERFORMANCE.has(c)]
 
 
 def _tail_group(rows: DayRows, tail: np.ndarray) -> np.ndarray:
