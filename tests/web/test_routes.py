@@ -212,3 +212,15 @@ def test_static_assets_are_served_with_validators(app_client) -> None:
     assert "etag" in r.headers
     again = app_client.get("/assets/vendor/vega-lite.min.js", headers={"If-None-Match": r.headers["etag"]})
     assert again.status_code == 304
+
+
+def test_every_offered_choice_gives_a_page(app_client) -> None:
+    """Each metric and dimension the controls offer works on the pages that offer it."""
+    choices = app_client.app.state.dashboard.view.choices()
+    assert ("cpm", "CPM") in choices.metrics and ("platform", "platform") in choices.dims
+    assert choices.months[0] == "2026-10" and choices.months[-1] == "2026-05"
+    for name, _ in choices.metrics:
+        assert app_client.get(f"/metrics/{name}").status_code == 200, name
+        assert app_client.get(f"/breakdown?metrics={name}&by=device").status_code == 200, name
+    for dim, _ in choices.dims:
+        assert app_client.get(f"/breakdown?metrics=ctr&by={dim}").status_code == 200, dim

@@ -49,7 +49,8 @@ def base_value(fmt: Formats, measure: str, value: float | None) -> str:
 
 def _breakdown_rows(b: Breakdown, info: MetricInfo, fmt: Formats) -> list[dict[str, Any]]:
     rows = []
-    for cell in [*b.cells, b.total]:
+    # Broken down by nothing, the one segment is the total: show it once.
+    for cell in [*b.cells, b.total] if b.by else [b.total]:
         m = cell.metrics[info.name]
         value = lambda v: metric_value(fmt, info, v, b.currency)  # noqa: E731
         change = m.change
@@ -125,10 +126,12 @@ def breakdown_html(b: Breakdown, fmt: Formats, links: Links) -> str:
         if b.series is not None:
             lines = chart(charts.series_lines(b, info.name, fmt),
                           f"{info.label} by {b.series.grain}; partial buckets are hollow points.")
-        bars = chart(charts.segment_bars(b, info.name, fmt),
-                     f"Whiskers: {round(100 * b.confidence)} % interval. "
-                     + ("Orange tick: the comparison period. " if b.compare else "")
-                     + "Pale bars: base too thin to read.")
+        bars = None
+        if b.by:
+            bars = chart(charts.segment_bars(b, info.name, fmt),
+                         f"Whiskers: {round(100 * b.confidence)} % interval. "
+                         + ("Orange tick: the comparison period. " if b.compare else "")
+                         + "Pale bars: base too thin to read.")
         metrics.append({"info": info, "lines": lines, "bars": bars, "rows": _breakdown_rows(b, info, fmt)})
     warnings = []
     for w in b.warnings:
