@@ -175,3 +175,31 @@ def test_the_html_report_draws_its_charts_offline(chromium, demo_workspace: Path
         page.close()
     assert attempted == [], "the report asked the network for something"
     ctx.close()
+
+
+def test_a_token_in_the_address_opens_every_page(chromium, demo_workspace: Path) -> None:
+    """With --token, the address mille serve prints works, and the links between pages work
+    after it (a cookie carries the token); without it the browser gets the explanation."""
+    from tests.web.conftest import start_server, stop_server
+
+    token = "browser-test-token-0123456789abcdef"
+    proc, base = start_server(demo_workspace, "--token", token)
+    ctx = chromium.new_context()
+    try:
+        page = ctx.new_page()
+        problems = watch(page)
+        response = page.goto(f"{base}/metrics?token={token}")
+        assert response is not None and response.status == 200
+        with page.expect_navigation():
+            page.get_by_role("link", name="CTR").first.click()
+        assert page.url.endswith("/metrics/ctr")
+        assert_drawn(wait_for_charts(page))
+        assert problems == []
+        stranger = chromium.new_context().new_page()
+        refused = stranger.goto(f"{base}/metrics/ctr")
+        assert refused is not None and refused.status == 401
+        assert "token" in stranger.get_by_role("alert").inner_text()
+        stranger.context.close()
+    finally:
+        ctx.close()
+        stop_server(proc)

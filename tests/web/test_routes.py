@@ -224,3 +224,18 @@ def test_every_offered_choice_gives_a_page(app_client) -> None:
         assert app_client.get(f"/breakdown?metrics={name}&by=device").status_code == 200, name
     for dim, _ in choices.dims:
         assert app_client.get(f"/breakdown?metrics=ctr&by={dim}").status_code == 200, dim
+
+
+def test_an_empty_workspace_explains_itself(tmp_ws: Path) -> None:
+    """Before any ingest, pages that need data say so (400 with the hint); the catalogue works."""
+    from starlette.testclient import TestClient
+
+    from mille.web.app import create_app
+
+    with TestClient(create_app(tmp_ws), base_url="http://127.0.0.1") as client:
+        for path in ("/", "/breakdown", "/explain", "/audit"):
+            r = client.get(path)
+            assert r.status_code == 400 and "no ad data" in r.text and "mille ingest" in r.text, path
+        assert client.get("/metrics").status_code == 200
+        page = client.get("/metrics/cpm.json").json()
+        assert page["live"] is None and "no ad data" in page["live_note"]
