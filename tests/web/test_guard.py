@@ -97,10 +97,7 @@ def test_pages_forbid_anything_from_elsewhere(open_loopback) -> None:
                                                 ("0.0.0.0", False), ("::", False), ("192.168.1.10", False),
                                                 ("example.com", False), ("", False)])
 def test_is_loopback(host: str, loopback: bool) -> None:
-    from mille.cli.cmd_serve import is_loopback as cli_is_loopback
-
     assert is_loopback(host) is loopback
-    assert cli_is_loopback(host) is loopback
 
 
 @pytest.mark.parametrize("args", [["--host", "0.0.0.0"], ["--host", "192.168.1.10", "--port", "0"],

@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 
 MIN_TOKEN = 16
-SETTINGS_ENV = "MILLE_SERVE_SETTINGS"  # read by mille.web.app.app_from_environment
 
 
 @click.command("serve")
@@ -32,12 +31,11 @@ def command(ctx: click.Context, path: Path | None, host: str, port: int, token: 
     """Serve the dashboard: overview, breakdown, explain, audit and metric pages, each also as
     JSON (add .json to the address). The workspace is opened read-only; by default only this
     machine can connect."""
-    import json
-    import os
     import secrets
 
     from mille.cli.common import workspace_path
     from mille.report.html_locale import parse_locale
+    from mille.web.guard import is_loopback
     from mille.workspace import Workspace
 
     if token == "auto":
@@ -59,26 +57,12 @@ def command(ctx: click.Context, path: Path | None, host: str, port: int, token: 
 
     import uvicorn
 
-    # The web layer sits beside the CLI, not below it, so the command hands the app to uvicorn
-    # by its import path; the settings travel in the environment and the factory removes them.
-    os.environ[SETTINGS_ENV] = json.dumps({"workspace": str(where), "token": token, "pool_size": connections,
-                                           "cache_size": cache_size, "engine": engine})
+    from mille.web.app import create_app
+
+    app = create_app(workspace=str(where), token=token, pool_size=connections, cache_size=cache_size,
+                     engine=engine)
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
     click.echo(f"mille dashboard for {where} (read-only) at {url}", err=True)
     click.echo("Every page also answers as JSON: add .json to its address. Ctrl-C stops.", err=True)
-    uvicorn.run("mille.web.app:app_from_environment", factory=True, host=host, port=port,
-                log_level=log_level, access_log=log_level in ("info", "debug"))
-
-
-def is_loopback(host: str) -> bool:
-    """127.0.0.1, ::1, localhost: addresses only this machine can reach."""
-    import ipaddress
-
-    name = host.strip("[]").lower()
-    if name == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(name).is_loopback
-    except ValueError:
-        return False
+    uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=log_level in ("info", "debug"))

@@ -156,19 +156,6 @@ def create_app(
     return app
 
 
-SETTINGS_ENV = "MILLE_SERVE_SETTINGS"
-
-
-def app_from_environment() -> Starlette:
-    """The app ``mille serve`` asks uvicorn for: :func:`create_app` with the settings the
-    command left in ``$MILLE_SERVE_SETTINGS`` (removed once read: it may hold the token)."""
-    import json
-    import os
-
-    settings = json.loads(os.environ.pop(SETTINGS_ENV))
-    return create_app(**settings)
-
-
 def _json(value: dict[str, Any]) -> str:
     import json
 
