@@ -32,6 +32,19 @@ REPORT = "report.html"
 GENERATOR_VERSION = 1  # bump when a seed's data changes
 
 
+class DemoFindings(Result):
+    """The one-line answers of report, explain and audit on the demo's last two months."""
+
+    mix_warnings: list[str]  # mille report: where the blended figure moves by mix
+    explain: dict[str, str]  # mille explain METRIC: the summary sentence, per metric
+    trust_score: float | None  # mille audit: overall reporting-trust score (0–100)
+    audit_counts: dict[str, int]  # findings per severity
+    audit_errors: list[str]  # the error findings' titles
+
+
+EXPLAINED = ("cpm", "ctr")
+
+
 class DemoResult(Result):
     """What ``mille demo`` did and the headline it found."""
 
@@ -46,7 +59,13 @@ class DemoResult(Result):
     slice_replacements: list[dict[str, Any]]
     story: list[dict[str, str]]
     headline: Headline
+    # What the later analyses say about the same months, in a sentence each (JSON); the full
+    # results feed the terminal and report.html but stay out of the JSON (they carry timings).
+    findings: DemoFindings
     seconds: dict[str, float] = Field(default_factory=dict, exclude=True)  # timings vary: not in JSON
+    breakdown: Any = Field(default=None, exclude=True)  # mille.analysis.breakdown.Breakdown
+    explanations: list[Any] = Field(default_factory=list, exclude=True)  # Explanation per metric
+    audit: Any = Field(default=None, exclude=True)  # mille.analysis.audit.AuditResult
 
     def rows(self) -> list[dict[str, Any]]:
         return self.headline.rows()
@@ -88,6 +107,9 @@ def build_demo(workspace: str | Path | None = None, seed: int = 0) -> DemoResult
         ingest_paths(ws, [str(p) for p in files.ads])
         lap("ingest")
         result_headline = headline(ws)
+        lap("headline")
+        analyses = _analyse(ws, result_headline)
+        lap("analyses")
         rows_held = int(ws.engine.scalar(ws.ad_performance().count()))
         replacements = sorted(
             ws.engine.to_arrow(ws.table("slice_replacements")).to_pylist(),
@@ -106,6 +128,7 @@ def build_demo(workspace: str | Path | None = None, seed: int = 0) -> DemoResult
         slice_replacements=[_plain(r) for r in replacements],
         story=data.story.effects(),
         headline=result_headline,
+        **analyses,
     )
     from mille.demo.present import demo_html
 
@@ -114,6 +137,31 @@ def build_demo(workspace: str | Path | None = None, seed: int = 0) -> DemoResult
     seconds["total"] = round(sum(seconds.values()), 3)
     result.seconds = seconds
     return result
+
+
+def _analyse(ws: Workspace, h: Headline) -> dict[str, Any]:
+    """report, explain and audit on the headline's two months, as a user would run them next."""
+    from datetime import date, timedelta
+
+    from mille.analysis.audit import audit
+    from mille.analysis.breakdown import report
+    from mille.analysis.explain import explain
+
+    before, after = h.before["label"], h.after["label"]
+    breakdown = report(ws)
+    explanations = [explain(ws, metric, before, after) for metric in EXPLAINED]
+    # "Today" is the day after the last day of data, so that freshness (and the JSON) is the
+    # same whenever the demo is built.
+    today = date.fromisoformat(h.after["end"]) + timedelta(days=1)
+    audited = audit(ws, as_of=today)
+    findings = DemoFindings(
+        mix_warnings=[w.message for w in breakdown.warnings],
+        explain={e.metric: e.summary for e in explanations},
+        trust_score=audited.score.overall,
+        audit_counts=dict(audited.counts),
+        audit_errors=[f.title for f in audited.findings if f.severity == "error"],
+    )
+    return {"findings": findings, "breakdown": breakdown, "explanations": explanations, "audit": audited}
 
 
 def _check_target(root: Path, seed: int) -> None:
