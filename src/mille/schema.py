@@ -222,6 +222,46 @@ CRM_OPPORTUNITIES = Table(
     key=("source_system", "opportunity_id"),
 )
 
+CRM_TOUCHES = Table(
+    name="crm_touches",
+    description=(
+        "One row per marketing touch of a CRM lead or opportunity: the source a lead was created "
+        "with, each Salesforce campaign-member response, an opportunity's own campaign. Written "
+        "by the CRM ingest from the record (origin) that carries it; attribution reads touches only."
+    ),
+    columns=(
+        *_lineage(),
+        Column("source_system", "string", "lineage", "hubspot, salesforce or generic.", nullable=False),
+        Column("origin_object", "string", "lineage", "The exported object the touch was read from: lead, opportunity or campaign_member.", nullable=False),
+        Column("origin_id", "string", "lineage", "The id of that exported record (replaced with it by a newer export).", nullable=False),
+        Column("record_type", "string", "attribute", "lead or opportunity: whose touch it is.", nullable=False),
+        Column("record_id", "string", "entity", "The lead (contact) or opportunity id the touch belongs to.", nullable=False),
+        Column("touch_date", "date", "time", "Day of the touch: the record's creation, or the campaign member's response.", nullable=False),
+        Column("touch_kind", "string", "attribute", "created (the record's own source), response (campaign member) or campaign (an opportunity's campaign)."),
+        Column("utm_id", "string", "attribute", "The ad campaign id the link carried (utm_id, hsa_cam, campaign id), where captured."),
+        Column("crm_campaign", "string", "attribute", "The CRM's own campaign name (Salesforce campaign), where given."),
+        *_CRM_SOURCE,
+    ),
+    key=("source_system", "origin_object", "origin_id", "record_type", "record_id"),
+)
+
+CRM_ASSOCIATIONS = Table(
+    name="crm_associations",
+    description=(
+        "Which leads (contacts) an opportunity came from: HubSpot's Associated Contact IDs, "
+        "Salesforce's converted-lead ids. Attribution credits an opportunity through its leads' touches."
+    ),
+    columns=(
+        *_lineage(),
+        Column("source_system", "string", "lineage", "hubspot, salesforce or generic.", nullable=False),
+        Column("origin_object", "string", "lineage", "The exported object the link was read from: lead or opportunity.", nullable=False),
+        Column("origin_id", "string", "lineage", "The id of that exported record.", nullable=False),
+        Column("opportunity_id", "string", "entity", "The opportunity.", nullable=False),
+        Column("lead_id", "string", "entity", "A lead or contact it is associated with.", nullable=False),
+    ),
+    key=("source_system", "opportunity_id", "lead_id"),
+)
+
 INGESTS = Table(
     name="ingests",
     description="The ingest log: one row per file or table ingested (or skipped as already held).",
@@ -296,6 +336,8 @@ TABLES: dict[str, Table] = {
         AD_PERFORMANCE,
         CRM_LEADS,
         CRM_OPPORTUNITIES,
+        CRM_TOUCHES,
+        CRM_ASSOCIATIONS,
         INGESTS,
         RECONCILIATIONS,
         SLICE_REPLACEMENTS,

@@ -23,7 +23,7 @@ def test_list_shows_every_metric(cli, tmp_path: Path) -> None:
     cpm = next(m for m in data["metrics"] if m["name"] == "cpm")
     assert cpm["formula"] == "1000 × Σ spend ÷ Σ impressions" and cpm["version"] == load_catalogue().version("cpm")
     code, out, _ = cli("-w", str(tmp_path / "none"), "metrics", "list")
-    assert code == 0 and "cost_per_lead" in out and "(cpl)" in out
+    assert code == 0 and "cost_per_lead" in out and "(platform_cpl)" in out
     code, out, _ = cli("-w", str(tmp_path / "none"), "metrics", "list", "-f", "csv")
     assert out.splitlines()[0].startswith("name,label,type,formula")
     code, out, _ = cli("-w", str(tmp_path / "none"), "metrics", "list", "-f", "markdown")
@@ -56,7 +56,7 @@ def test_show_prints_the_glossary_page_with_live_figures(cli, fixture_ws: Path) 
 
 
 def test_show_markdown_is_a_glossary_site_page(cli, fixture_ws: Path) -> None:
-    code, out, _ = cli("-w", str(fixture_ws), "metrics", "show", "cpl", "-p", "2026-09", "-f", "markdown")
+    code, out, _ = cli("-w", str(fixture_ws), "metrics", "show", "platform_cpl", "-p", "2026-09", "-f", "markdown")
     assert code == 0
     assert out.startswith('<a id="cost_per_lead"></a>\n\n## Cost per lead \\(platform\\)')
     for text in ("### How to read it", "### What moves it", "### Read it beside", "[Platform leads](#leads)",

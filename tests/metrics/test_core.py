@@ -108,6 +108,6 @@ def test_values_print_as_their_definition_says() -> None:
 
 def test_a_query_names_the_versions_it_computes() -> None:
     cat = load_catalogue()
-    q = MetricQuery(cat, cat.resolve("cpm,cpl"))
+    q = MetricQuery(cat, cat.resolve("cpm,platform_cpl"))
     assert q.versions() == {"cpm": cat.version("cpm"), "cost_per_lead": cat.version("cost_per_lead")}
     assert len(set(q.versions().values())) == 2

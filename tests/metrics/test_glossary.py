@@ -49,7 +49,7 @@ def test_default_period_is_the_last_complete_month(fixture_ws: Path) -> None:
 
 def test_platforms_without_the_metrics_bases_are_left_out(fixture_ws: Path) -> None:
     with Workspace.open(fixture_ws) as ws:
-        page = glossary_page(ws, "cpl", period="2026-09", compare="none")
+        page = glossary_page(ws, "platform_cpl", period="2026-09", compare="none")
     assert page.name == "cost_per_lead" and page.live.previous_period is None
     assert [c.platform for c in page.live.platforms] == ["linkedin_ads", "facebook_ads"]
 
@@ -120,10 +120,10 @@ def test_pages_without_live_figures_say_why(tmp_ws: Path, fixture_ws: Path) -> N
 
 
 def test_page_definition_is_complete() -> None:
-    page = glossary_page(None, "cpl")
+    page = glossary_page(None, "platform_cpl")
     assert page.name == "cost_per_lead" and page.formula.startswith("Σ lead_form_spend")
     assert page.source_fields["leads"] == {"linkedin_ads": "Leads", "facebook_ads": "Leads"}
-    assert [r.name for r in page.related] == ["leads", "cpc", "conversion_rate"]
+    assert [r.name for r in page.related] == ["leads", "cpc", "conversion_rate", "cost_per_crm_lead"]
     assert page.definition["how_to_read"] and page.normal_form["type"] == "ratio"
     listing = metric_list(None)
     assert [m.name for m in listing.metrics][:3] == ["spend", "impressions", "clicks"]

@@ -23,7 +23,7 @@ from mille.metrics.files import dump_definitions, read_file
 from mille.schema import AD_PERFORMANCE
 
 BASE = load_catalogue()
-MEASURES = sorted(BASE.measures)
+MEASURES = sorted(n for n, m in BASE.measures.items() if m.table == "ad_performance")  # CRM measures: tests/crm
 STRING_DIMS = ["platform", "device", "country", "campaign_name", "audience", "network"]
 NUMERIC = ["impressions", "clicks", "spend", "conversions"]
 

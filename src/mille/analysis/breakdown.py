@@ -26,11 +26,13 @@ from datetime import date
 import numpy as np
 
 from mille.analysis import breakdown_series, shrinkage
+from mille.analysis.attributed_rows import reads_crm, with_credits
 from mille.analysis.breakdown_build import Assembler
-from mille.analysis.breakdown_query import fetch, held, project
+from mille.analysis.breakdown_query import columns_needed, fetch, held, project
 from mille.analysis.breakdown_result import Breakdown
 from mille.analysis.cellstats import DayRows, GroupStats, group_stats
 from mille.analysis.metric_versions import can_record, record_versions
+from mille.analysis.pipeline import pipeline_notes
 from mille.config import ReportConfig
 from mille.errors import QueryError
 from mille.metrics import Metric, MetricQuery, load_catalogue
@@ -91,8 +93,12 @@ def report(
     # Cells come from the compared periods grouped by the report's dimensions and the mix detail
     # beneath them (cells are the sums of their detail; the mix check reads the detail); the
     # series, when asked for, from its span at the report's own dimensions.
-    detail = [d for d in MIX_DETAIL if d not in dims] if dims else []
-    query = MetricQuery(cat, chosen, by=[*dims, *detail], filter=filter, grain="day", extra_measures=extra)
+    crm = reads_crm(cat, chosen)  # pipeline metrics: credited CRM values join the ad rows
+    detail = [d for d in MIX_DETAIL if d not in dims] if dims and not crm else []
+    query = MetricQuery(cat, chosen, by=[*dims, *detail], filter=filter, grain="day", extra_measures=extra,
+                        attributed=crm)
+    if crm:
+        t = with_credits(ws, t, query, columns_needed(query))
     parts = [p for p in (current, previous) if p is not None]
 
     fine, member = fetch(ws, t, query, parts, n_multi)
@@ -142,7 +148,7 @@ def report(
     )
     series = None
     if span is not None:
-        coarse = MetricQuery(cat, chosen, by=dims, filter=filter, grain="day", extra_measures=extra)
+        coarse = MetricQuery(cat, chosen, by=dims, filter=filter, grain="day", extra_measures=extra, attributed=crm)
         srows, smember = fetch(ws, t, coarse, [span], n_multi)
         position = {seg: i for i, seg in enumerate(rows.segments[j] for j in shown)}
         shown_index = np.array([position.get(seg, -1) for seg in srows.segments], dtype=np.int64)
@@ -167,6 +173,8 @@ def report(
     notes = asm.notes(multi_seen, in_previous)
     if skipped:
         notes.append(f"Not shown: {', '.join(skipped)} (CRM metrics need the attribution join).")
+    if crm:
+        notes += pipeline_notes(ws, query, current)
     timezones = asm.timezones(parts, grain, filter)
     if record and can_record(ws):
         record_versions(ws, chosen, cat)

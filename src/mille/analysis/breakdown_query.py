@@ -59,7 +59,7 @@ def fetch(
         for p in parts:
             q = MetricQuery(
                 query.catalogue, query.metrics, by=query.by, filter=query.filter, period=p,
-                grain="day", extra_measures=query.extra_measures,
+                grain="day", extra_measures=query.extra_measures, attributed=query.attributed,
             )
             tables.append(ws.engine.to_arrow(q.to_ibis(multi)))
     rows, origin = day_rows(tables, query.by, [m.name for m in query.measures], BUCKET)
@@ -90,7 +90,8 @@ def columns_needed(query: MetricQuery) -> list[str]:
             texts.append(m.filter)
     for text in texts:
         cols.extend(c.name for c in parse_filter(text, AD_PERFORMANCE).find_all(exp.Column))
-    return [c for c in dict.fromkeys(cols) if AD_PERFORMANCE.has(c)]
+    crm = [m.name for m in query.crm_measures] if query.attributed else []  # credited CRM values
+    return [c for c in dict.fromkeys(cols) if AD_PERFORMANCE.has(c)] + crm
 
 
 def project(fine: DayRows, k: int) -> tuple[DayRows, np.ndarray]:

@@ -39,6 +39,10 @@ class MetricQuery:
     period: Period | None = None
     grain: str | None = None
     extra_measures: list[str] = field(default_factory=list)  # base counts to carry along
+    # CRM measures are read from columns of credited values (one per measure, named like it) that
+    # the attribution analysis adds beside the ad rows (mille.analysis.attributed_rows); a query
+    # that is not attributed refuses metrics reading CRM records.
+    attributed: bool = False
 
     def __post_init__(self) -> None:
         table = TABLES["ad_performance"]
@@ -58,13 +62,15 @@ class MetricQuery:
         crm = sorted(
             {m.name for m in self.metrics if self.catalogue.tables_of(m) - {"ad_performance"}}
         )
-        if crm:
+        if crm and not self.attributed:
             raise QueryError(
                 f"{', '.join(crm)} read{'s' if len(crm) == 1 else ''} CRM records, which meet ad "
                 "rows only through the attribution join; a plain ad_performance query cannot compute "
                 "them",
-                hint="compute pipeline metrics with the attribution analysis",
+                hint="compute pipeline metrics with the attribution analysis (mille report, mille pipeline)",
             )
+        # measure name → (window days, model) for every CRM measure read (one rule per measure).
+        self.attribution: dict[str, tuple[int, str]] = attribution_rules(self.catalogue, self.metrics) if crm else {}
 
     @property
     def group_columns(self) -> list[str]:
@@ -93,6 +99,10 @@ class MetricQuery:
             [ibis.asc(c) for c in self.group_columns]
         )
 
+    @property
+    def crm_measures(self) -> list[Measure]:
+        return [m for m in self.measures if m.table != "ad_performance"]
+
     def versions(self) -> dict[str, str]:
         """The definition version of every requested metric, for results to carry."""
         return {m.name: self.catalogue.version(m.name) for m in self.metrics}
@@ -101,7 +111,10 @@ class MetricQuery:
         """The SQL of :meth:`to_ibis` over the workspace table, for ``--debug`` and golden tests."""
         import ibis
 
-        t = ibis.table(TABLES["ad_performance"].ibis_schema(), name="ad_performance")
+        schema = TABLES["ad_performance"].ibis_schema()
+        if self.attributed:  # the credited CRM values sit beside the ad rows, one column per measure
+            schema = ibis.schema({**dict(schema.items()), **{m.name: "float64" for m in self.crm_measures}})
+        t = ibis.table(schema, name="ad_performance")
         return str(ibis.to_sql(self.to_ibis(t), dialect=dialect))
 
     def _filters(self) -> list[str]:
@@ -159,6 +172,9 @@ def _floats(column: pa.ChunkedArray) -> np.ndarray:
 def _aggregate(m: Measure, t: ir.Table, table) -> ir.Scalar:
     import ibis
 
+    if m.table != "ad_performance":
+        # Credited CRM values, already filtered and shared between touches by the attribution.
+        return t[m.name].sum().fill_null(0)
     if m.column is None:
         value = ibis.literal(1)
     else:
@@ -182,3 +198,34 @@ def _bucket(day: ir.DateValue, grain: str) -> ir.DateValue:
         return day
     unit = {"week": "W", "month": "M", "quarter": "Q", "year": "Y"}[grain]
     return day.truncate(unit)
+
+
+def attribution_rules(catalogue: Catalogue, metrics: list[Metric]) -> dict[str, tuple[int, str]]:
+    """The attribution window and model each CRM measure is read under in one query.
+
+    A metric's window and model apply to every CRM measure it reads directly; two metrics that
+    read one measure under different rules cannot share a query (each would need its own
+    credited values), like metrics with different filters."""
+    rules: dict[str, tuple[int, str]] = {}
+    owner: dict[str, str] = {}
+    for metric in metrics:
+        for dep in catalogue.inputs(metric):
+            for name in dep.measures:
+                measure = catalogue.measures[name]
+                if measure.table == "ad_performance":
+                    continue
+                if dep.attribution_days is None or dep.attribution_model is None:
+                    raise QueryError(
+                        f"`{dep.name}` reads CRM records but names no attribution window, so its records "
+                        "cannot be placed against spend",
+                        hint="give it attribution_window (e.g. 90d) and attribution_model in metrics.yaml",
+                    )
+                rule = (dep.attribution_days, dep.attribution_model)
+                if rules.setdefault(name, rule) != rule:
+                    raise QueryError(
+                        f"`{owner[name]}` and `{dep.name}` read `{name}` under different attribution rules "
+                        f"({rules[name][0]}d {rules[name][1]} and {rule[0]}d {rule[1]})",
+                        hint="report them in separate commands",
+                    )
+                owner.setdefault(name, dep.name)
+    return rules

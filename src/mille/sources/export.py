@@ -56,6 +56,7 @@ class ParsedExport:
     reconciliations: list[Reconciliation] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     lookup_kind: str | None = None
+    crm: Any = None  # CRM exports: the records, touches and links read (mille.sources.crm_read.CrmRecords)
 
     @property
     def rows(self) -> int:
@@ -145,7 +146,7 @@ def read_loaded(
 
 def _read_text(payload: decoding.Payload, fmt_override: type[Format] | None, format_name: str | None) -> Grid:
     head = decoding.decode_head(payload)
-    if fmt_override is not None and fmt_override.name == "generic":
+    if fmt_override is not None and fmt_override.name in ("generic", "crm_generic"):
         from mille.sources.layout import DELIMITERS, best_layout, not_detected
 
         layout = None
@@ -192,6 +193,10 @@ def _parse(grid: Grid, *, path: str, name: str, file_hash: str, encoding: str | 
         return base
     if fmt.role == "reference":
         return base
+    if fmt.role == "crm":  # CRM records: their own reader (ids, stages, amounts, touches)
+        from mille.sources.crm_read import read_crm
+
+        return read_crm(base, raw, rows, layout, locale, account_currency=account_currency)
     mask = totals_mask(raw, layout, fmt.missing)
     keep = pc.invert(mask)
     kept, totals_raw = raw.filter(keep), raw.filter(mask)

@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 
 from mille import schema
 from mille.errors import InputError
-from mille.sources import decoding, overlaps
+from mille.sources import crm_ingest, decoding, overlaps
 from mille.sources.currency import Rates
 from mille.sources.distinct import constant_label
 from mille.sources.export import ParsedExport, read_export, read_loaded
@@ -111,12 +111,18 @@ def ingest_paths(
     _read_all(items, held_hashes(ws), kwargs, progress)
     _apply_lookups(items, kwargs)
     naming = _convert_and_name(ws, [i for i in items if _is_new_facts(i)])
+    for item in items:
+        if _is_new_crm(item):
+            crm_ingest.convert_amounts(ws, item.parsed)
     files: list[FileIngest] = []
     changes: list[SliceChange] = []
     recs: list[ReconciliationRow] = []
     with ws.engine.transaction():
         sequence = int(ws.engine.scalar(ws.engine.table("ingests").count())) + 1
         for item in items:
+            if _is_new_crm(item):
+                files.append(_file_entry(item, None))  # written below, after the ad rows it may name
+                continue
             if not _is_new_facts(item):
                 files.append(_file_entry(item, None))
                 continue
@@ -126,11 +132,25 @@ def ingest_paths(
             files.append(entry)
             changes += file_changes
             recs += file_recs
+        # CRM exports after the ad exports of the same call, so their touches can name those campaigns.
+        index = None
+        for k, item in enumerate(items):
+            if not _is_new_crm(item):
+                continue
+            assert item.parsed is not None
+            index = index or crm_ingest.campaign_index(ws)
+            files[k], crm_changes = crm_ingest.write_crm(ws, item.parsed, f"ing{sequence:05d}-{item.parsed.file_hash[:8]}", index)
+            sequence += 1
+            changes += crm_changes
     return IngestSummary(
         workspace=str(ws.path), reporting_currency=ws.config.reporting_currency, files=files,
         changes=changes, naming=naming, reconciliations=recs, rows_written=sum(f.rows for f in files),
         spend_reporting=sum(f.spend_reporting or 0.0 for f in files),
     )
+
+
+def _is_new_crm(item: _Item) -> bool:
+    return item.parsed is not None and item.parsed.role == "crm" and not item.skip
 
 
 def _is_new_facts(item: _Item) -> bool:

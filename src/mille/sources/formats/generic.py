@@ -78,6 +78,10 @@ def load_mapping(path: str | Path) -> type[Format]:
     doc = yamldoc.load_file(file, error=InputError)
     if not isinstance(doc.data, dict):
         raise InputError("a mapping file is a YAML mapping (platform:, columns:)", file=file, line=1)
+    from mille.sources.formats.crm_generic import is_crm_mapping, load_crm_mapping
+
+    if is_crm_mapping(doc.data):  # `object:` names a CRM export (leads, opportunities, members)
+        return load_crm_mapping(file, doc)
     try:
         spec = Mapping.model_validate(doc.data)
     except ValidationError as exc:
