@@ -84,6 +84,8 @@ def columns_needed(query: MetricQuery) -> list[str]:
     cols = ["date_day", "period_end", *query.by]
     texts = [*query.filters_of_metrics(), *([query.filter] if query.filter else [])]
     for m in query.measures:
+        if m.table != "ad_performance":  # credited CRM values: filtered before they join the ad rows
+            continue
         if m.column:
             cols.append(m.column)
         if m.filter:

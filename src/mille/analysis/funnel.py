@@ -107,9 +107,11 @@ def split(a: FunnelSums, b: FunnelSums, currency: str | None = None) -> FunnelSp
 
 def sentence(s: FunnelSplit, currency: str | None) -> str:
     unit = f" {currency}" if currency else ""
-    ranked = sorted(s.factors, key=lambda f: -abs(f.contribution))
-    parts = ", ".join(f"{f.label} {f.contribution:+,.0f}{unit}" for f in ranked)
+    part = {f.factor: f.contribution for f in s.factors}
+    per_lead = part["cpc"] + part["click_to_lead_rate"]
     return (f"Cost per opportunity {s.b.label} {s.cost_per_opportunity_b:,.0f}{unit} vs {s.a.label} "
-            f"{s.cost_per_opportunity_a:,.0f}{unit} ({s.change:+,.0f}{unit}) = {parts} "
-            f"(CPO = CPC ÷ click-to-lead rate ÷ lead-to-opportunity rate; cost per lead "
-            f"{s.cost_per_lead_b:,.0f}{unit} vs {s.cost_per_lead_a:,.0f}{unit}).")
+            f"{s.cost_per_opportunity_a:,.0f}{unit} ({s.change:+,.0f}{unit}): CPC {part['cpc']:+,.0f}{unit}, "
+            f"click-to-lead rate {part['click_to_lead_rate']:+,.0f}{unit} — together the cost per lead "
+            f"({s.cost_per_lead_b:,.0f}{unit} vs {s.cost_per_lead_a:,.0f}{unit}), {per_lead:+,.0f}{unit} — and "
+            f"lead-to-opportunity rate {part['lead_to_opportunity_rate']:+,.0f}{unit} "
+            f"({s.b.factor('lead_to_opportunity_rate') or 0:.1%} vs {s.a.factor('lead_to_opportunity_rate') or 0:.1%}).")

@@ -52,7 +52,7 @@ class DemoResult(Result):
     seed: int
     exports_dir: str
     ad_exports: list[str]  # file names, in the order they were ingested
-    crm_exports: list[str]  # written for the CRM ingest; not ingested by the demo yet
+    crm_exports: list[str]  # HubSpot contacts and deals, ingested after the ad exports
     fx_rates: str
     report_html: str
     rows_held: int  # ad_performance rows figures are computed from
@@ -105,6 +105,7 @@ def build_demo(workspace: str | Path | None = None, seed: int = 0) -> DemoResult
         files = _write_exports_atomically(data, root / EXPORTS)
         lap("write")
         ingest_paths(ws, [str(p) for p in files.ads])
+        ingest_paths(ws, [str(p) for p in files.crm])  # HubSpot contacts and deals, after the ads they name
         lap("ingest")
         result_headline = headline(ws)
         lap("headline")
