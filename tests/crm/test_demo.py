@@ -99,3 +99,25 @@ def test_recent_cohorts_say_what_has_not_arrived(demo_workspace: Path) -> None:
     assert october.missing_share > 0.5  # opportunities open 2–8 weeks after their lead
     assert may.missing_share < 0.02
     assert october.expected_opportunities == pytest.approx(october.opportunities / october.arrived_share)
+
+
+def test_explain_cost_per_opportunity_carries_the_exact_funnel_split(demo_workspace: Path, cli) -> None:
+    code, out, err = cli("-w", str(demo_workspace), "explain", "cost_per_opportunity", "--before", "2026-06",
+                         "--after", "2026-07", "--dims", "platform", "--format", "json")
+    assert code == 0, err
+    data = json.loads(out)
+    funnel = data["funnel"]
+    assert funnel["a"]["label"] == "2026-06" and funnel["b"]["label"] == "2026-07"
+    # The split is of the same figures explain reports, and its parts add up to the change.
+    assert funnel["cost_per_opportunity_a"] == pytest.approx(data["before"]["value"])
+    assert funnel["cost_per_opportunity_b"] == pytest.approx(data["after"]["value"])
+    assert sum(f["contribution"] for f in funnel["factors"]) == pytest.approx(data["change"], rel=1e-9)
+    assert [f["factor"] for f in funnel["factors"]] == ["cpc", "click_to_lead_rate", "lead_to_opportunity_rate"]
+    # Decomposition by platform adds up too (credited rows join the mix/rate machinery).
+    d = data["decomposition"]
+    assert d["mix"] + d["rate"] + d["no_base"] == pytest.approx(data["change"], rel=1e-9)
+
+
+def test_pipeline_metrics_refuse_dimensions_credits_do_not_have(demo_workspace: Path, cli) -> None:
+    code, _, err = cli("-w", str(demo_workspace), "report", "cost_per_opportunity", "--by", "device")
+    assert code == 2 and "cannot be broken down or filtered by `device`" in err

@@ -42,9 +42,10 @@ class Comparison:
     rows: tuple[int, int]  # source rows counted in the before and the after period
 
 
-def measures_of(catalogue: Catalogue, metric: Metric) -> tuple[str, str | None]:
-    """(numerator, denominator) measure names of a metric explain can decompose."""
-    if catalogue.tables_of(metric) - {"ad_performance"}:
+def measures_of(catalogue: Catalogue, metric: Metric, *, attributed: bool = False) -> tuple[str, str | None]:
+    """(numerator, denominator) measure names of a metric explain can decompose (CRM measures
+    only over a table of credited values: ``attributed``, see mille.analysis.attributed_rows)."""
+    if catalogue.tables_of(metric) - {"ad_performance"} and not attributed:
         raise MetricError(
             f"`{metric.name}` reads CRM records, which meet ad rows only through the attribution join",
             hint="explain an ad metric (cpm, cpc, ctr, spend…); pipeline metrics come with attribution",
@@ -132,11 +133,12 @@ def compare(
     dims: list[str],
     *,
     filter: str | None = None,
+    attributed: bool = False,
 ) -> Comparison:
     """Leaves of ``metric`` over ``dims`` for both periods, from one grouped query."""
     import ibis
 
-    numerator, denominator = measures_of(catalogue, metric)
+    numerator, denominator = measures_of(catalogue, metric, attributed=attributed)
     if before.overlaps(after):
         raise QueryError(
             f"the periods overlap ({before.label} and {after.label}): a day cannot be both before and after",
@@ -185,6 +187,8 @@ def _measure_value(catalogue: Catalogue, name: str, t: ir.Table, table: Table) -
     import ibis
 
     m = catalogue.measure(name)
+    if m.table != "ad_performance":  # credited CRM values, a column named like the measure
+        return t[name].cast("float64").fill_null(0), ibis.literal(True)
     keep = compile_filter(m.filter, t, table) if m.filter else ibis.literal(True)
     if m.agg == "count" and m.column is None:
         return ibis.literal(1), keep

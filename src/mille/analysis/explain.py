@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from mille.analysis import decompose as dec
+from mille.analysis.attributed_rows import reads_crm
 from mille.analysis.comparison import check_dims, compare, default_dims, file_table
 from mille.analysis.explanation import (
     Cause,
@@ -36,6 +37,7 @@ from mille.analysis.leaves import MISSING, Leaves
 from mille.analysis.localize import MAX_DEPTH, Finding, Localization, localize
 from mille.analysis.measurement import measurement_notes, measurement_sentence
 from mille.analysis.narrative import summary
+from mille.analysis.pipeline import crm_leaves, funnel_between
 from mille.errors import QueryError
 from mille.metrics import Catalogue, Metric, load_catalogue
 from mille.periods import Period, parse_period
@@ -84,18 +86,28 @@ def explain(
         p0 = before if isinstance(before, Period) else parse_period(before, anchor=anchor)
         p1 = after if isinstance(after, Period) else parse_period(after, anchor=anchor)
         workspace = not own
-        if dims is None:
+        if dims is None and not reads_crm(catalogue, [m]):
             dims = default_dims(t.filter((t.date_day >= p0.start) & (t.date_day <= p1.end)), table,
                                 engine, workspace=workspace)
+        crm = reads_crm(catalogue, [m])
+        if crm and own:
+            raise QueryError(f"`{m.name}` reads CRM records, which a --data file does not hold",
+                             hint="explain pipeline metrics on a workspace with CRM exports ingested")
+        if crm:  # pipeline metrics: credited CRM values beside the ad rows, campaign-level dims only
+            dims, t = crm_leaves(source, catalogue, m, dims, filter)
         dims = list(dict.fromkeys(dims))
         check_dims(dims, table, workspace=workspace)
-        comparison = compare(engine, t, table, catalogue, m, p0, p1, dims, filter=filter)
+        comparison = compare(engine, t, table, catalogue, m, p0, p1, dims, filter=filter, attributed=crm)
     finally:
         if own:
             engine.close()
     result = assemble(m, catalogue, comparison.leaves, p0, p1, dims=dims, max_depth=max_depth,
                       filter=filter, source=label, currency=currency,
                       numerator=comparison.numerator, denominator=comparison.denominator)
+    if isinstance(source, Workspace) and reads_crm(catalogue, [m]):
+        result.funnel = funnel_between(source, catalogue, m, p0, p1, filter)
+        if result.funnel is not None:
+            result.summary += " " + result.funnel.sentence
     if isinstance(source, Workspace):
         notes = measurement_notes(source, m.name, p0, p1)
         if filter:

@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from mille.analysis.funnel import FunnelSplit
 from mille.results import Result
 
 
@@ -134,6 +135,9 @@ class Explanation(Result):
     max_depth: int
     filter: str | None = None
     currency: str | None = None
+    # Cost per opportunity: the exact split of the change into CPC, click-to-lead and
+    # lead-to-opportunity rate (mille.analysis.funnel); absent for other metrics.
+    funnel: FunnelSplit | None = None
 
     def rows(self) -> list[dict[str, object]]:
         out: list[dict[str, object]] = []

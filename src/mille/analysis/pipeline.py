@@ -329,5 +329,41 @@ def pipeline_notes(ws: Workspace, query: MetricQuery, period: Period) -> list[st
     return notes
 
 
+EXPLAIN_DIMS = ("platform", "campaign_name", "region", "audience", "objective", "offer")
+
+
+def crm_leaves(ws: Workspace, catalogue: Catalogue, metric: Any, dims: list[str] | None, filter: str | None
+               ) -> tuple[list[str], Any]:
+    """For ``mille explain`` of a pipeline metric: its dimensions (campaign-level ones with
+    values, unless given) and the ad rows with the metric's credited CRM values beside them."""
+    from mille.analysis.attributed_rows import check_columns
+
+    if dims is None:
+        t = ws.ad_performance()
+        counts = ws.engine.to_arrow(t.aggregate(**{d: t[d].count() for d in EXPLAIN_DIMS})).to_pylist()[0]
+        dims = [d for d in EXPLAIN_DIMS if counts[d]]
+    query = MetricQuery(catalogue, [metric], by=list(dims), filter=filter, attributed=True)
+    check_columns(query, list(dims))
+    return list(dims), with_credits(ws, ws.ad_performance(), query, columns_needed(query))
+
+
+def funnel_between(ws: Workspace, catalogue: Catalogue, metric: Any, before: Period, after: Period,
+                   filter: str | None) -> FunnelSplit | None:
+    """The funnel factor split of a cost-per-opportunity change (spend ÷ opportunities only)."""
+    if metric.type != "ratio" or metric.denominator != "opportunities" or \
+            catalogue.measures[metric.numerator].column != "spend_reporting":
+        return None
+    days, model = MetricQuery(catalogue, [metric], attributed=True).attribution["opportunities"]
+    cat = _catalogue(ws, days, model)
+    sums = []
+    for p in (before, after):
+        q = MetricQuery(cat, [cat.get(n) for n in ("spend", "clicks", "crm_leads", "opportunities")], filter=filter,
+                        period=p, attributed=True)
+        row = ws.engine.to_arrow(q.to_ibis(with_credits(ws, ws.ad_performance(), q, columns_needed(q)))).to_pylist()[0]
+        sums.append(FunnelSums(label=p.label, spend=float(row["spend"] or 0), clicks=float(row["clicks"] or 0),
+                               crm_leads=float(row["crm_leads"] or 0), opportunities=float(row["opportunities"] or 0)))
+    return split(sums[0], sums[1], ws.config.reporting_currency)
+
+
 __all__ = ["REASONS", "Maturity", "Pipeline", "Segment", "Unattributed", "UnmatchedSource", "maturity",
            "pipeline", "pipeline_notes", "unmatched_sources"]
