@@ -163,14 +163,19 @@ def init_workspace(
     *,
     reporting_currency: str | None = None,
     timezone: str | None = None,
+    engine: str | None = None,
 ) -> WorkspaceInfo:
-    """Create a workspace, or check an existing one; settings already written are never changed."""
+    """Create a workspace, or check an existing one; settings already written are never changed.
+
+    ``engine`` (``duckdb``, ``spark`` or an Ibis URL) is written to a new workspace's mille.yaml."""
     from pydantic import ValidationError
 
     root = resolve_path(path)
     created = not (root / CONFIG_FILE).exists()
     overrides = {
-        k: v for k, v in (("reporting_currency", reporting_currency), ("timezone", timezone)) if v
+        k: v
+        for k, v in (("reporting_currency", reporting_currency), ("timezone", timezone), ("engine", engine))
+        if v
     }
     try:
         wanted = Config(**overrides)  # type: ignore[arg-type]

@@ -19,6 +19,8 @@ def command(ctx: click.Context, path: Path | None, currency: str | None, tz: str
     """Create a workspace (mille.yaml + mille.duckdb); existing data is kept."""
     from mille.workspace import init_workspace
 
-    target = path or (ctx.find_root().obj or {}).get("workspace")
-    result = init_workspace(target, reporting_currency=currency, timezone=tz)
+    obj = ctx.find_root().obj or {}
+    target = path or obj.get("workspace")
+    # The global --engine chooses where a new workspace keeps its tables (mille.yaml `engine`).
+    result = init_workspace(target, reporting_currency=currency, timezone=tz, engine=obj.get("engine"))
     emit(result, fmt)
