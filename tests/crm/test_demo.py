@@ -121,3 +121,14 @@ def test_explain_cost_per_opportunity_carries_the_exact_funnel_split(demo_worksp
 def test_pipeline_metrics_refuse_dimensions_credits_do_not_have(demo_workspace: Path, cli) -> None:
     code, _, err = cli("-w", str(demo_workspace), "report", "cost_per_opportunity", "--by", "device")
     assert code == 2 and "cannot be broken down or filtered by `device`" in err
+
+
+def test_glossary_page_shows_live_pipeline_figures(demo_workspace: Path) -> None:
+    from mille.analysis.glossary import glossary_page
+
+    with Workspace.open(demo_workspace, read_only=True) as ws:
+        page = glossary_page(ws, "cpl", period="2026-08", compare="none", record=False)
+    assert page.name == "cost_per_crm_lead" and page.live is not None
+    total = page.live.total
+    assert total.value == pytest.approx(total.numerator / total.denominator)
+    assert {c.platform for c in page.live.platforms} >= {"linkedin_ads", "facebook_ads"}

@@ -16,6 +16,8 @@ from typing import Any, Literal
 
 import numpy as np
 
+from mille.analysis.attributed_rows import has_crm, reads_crm, with_credits
+from mille.analysis.breakdown_query import columns_needed
 from mille.analysis.metric_versions import can_record, record_versions
 from mille.metrics import Catalogue, Metric, MetricQuery, load_catalogue
 from mille.metrics.catalogue import BUILTIN
@@ -169,9 +171,9 @@ def glossary_page(
     if ws is None:
         page.live_note = "no workspace: definition only"
         return page
-    if cat.tables_of(metric) - {"ad_performance"}:
-        page.live_note = ("reads CRM records through attribution; its figures come from the "
-                          "pipeline analysis, not from ad rows alone")
+    if cat.tables_of(metric) - {"ad_performance"} and not has_crm(ws):
+        page.live_note = ("reads CRM records through attribution: ingest CRM exports (HubSpot, "
+                          "Salesforce) to see its figures")
         return page
     anchor = ws.anchor_date()
     if anchor is None:
@@ -253,8 +255,10 @@ def _live(ws: Workspace, cat: Catalogue, metric: Metric, current: Period, previo
 def _period_cells(ws: Workspace, cat: Catalogue, metric: Metric, period: Period) -> tuple[Cell, dict[str, Cell]]:
     cells = []
     for by in ([], ["platform"]):
-        q = MetricQuery(cat, [metric], by=by, period=period)
-        sums = ws.engine.to_arrow(q.to_ibis(ws.ad_performance()))
+        crm = reads_crm(cat, [metric])  # pipeline metrics: credited CRM values beside the ad rows
+        q = MetricQuery(cat, [metric], by=by, period=period, attributed=crm)
+        t = with_credits(ws, ws.ad_performance(), q, columns_needed(q)) if crm else ws.ad_performance()
+        sums = ws.engine.to_arrow(q.to_ibis(t))
         values = q.evaluate(sums)[metric.name]
         measures = {m.name: np.asarray(sums.column(m.name).to_numpy(zero_copy_only=False), dtype="float64")
                     for m in q.measures}
