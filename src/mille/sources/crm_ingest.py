@@ -48,7 +48,7 @@ def convert_amounts(ws: Workspace, parsed: Any) -> None:
         with_amount = int(pc.sum(pc.and_(pc.is_null(currency), pc.is_valid(t.column("amount")))).as_py() or 0)
         if with_amount:
             parsed.warnings.append(
-                f"{with_amount} amounts carry no currency and were read as {ws.config.reporting_currency} (the "
+                f"{with_amount:,} amounts carry no currency and were read as {ws.config.reporting_currency} (the "
                 "workspace's reporting currency); pass --account-currency if the CRM's currency differs")
         currency = pc.fill_null(currency, ws.config.reporting_currency)
         t = t.set_column(t.schema.get_field_index("currency"), "currency", currency)
@@ -93,7 +93,7 @@ def write_crm(ws: Workspace, parsed: Any, ingest_id: str, index: CampaignIndex
     warnings = list(parsed.warnings)
     for what, count in crm.skipped.items():
         warnings.append(f"{count} {what}")
-    warnings.append(_match_sentence(matches, crm.object))
+    warnings.append(_match_sentence(matches, crm.object, links.num_rows))
     log = {
         "ingest_id": ingest_id, "started_at": datetime.now(UTC).replace(tzinfo=None),
         "source_relation": parsed.source_relation, "path": parsed.path, "file_hash": parsed.file_hash,
@@ -139,8 +139,11 @@ def _match_counts(touches: pa.Table) -> dict[str, int]:
     return {r["match"]: int(r["match_count"]) for r in sorted(counts, key=lambda r: r["match"])}
 
 
-def _match_sentence(matches: dict[str, int], obj: str) -> str:
+def _match_sentence(matches: dict[str, int], obj: str, links: int = 0) -> str:
     total = sum(matches.values())
+    if not total and obj == "opportunity":
+        return (f"no opportunity names a source of its own: they are credited through their {links:,} links to "
+                "leads (the leads' touches)")
     if not total:
         return f"no {obj} names a source: nothing to attribute"
     parts = [f"{matches.get(k, 0):,} {label}" for k, label in (
