@@ -9,7 +9,7 @@ Spark. Options (``engine_options``):
   (on a cluster: a path every executor reaches, ``hdfs://…`` or ``s3a://…``);
 * ``database`` — the Spark database (namespace) the tables are registered under, default
   ``mille_<hash of the warehouse path>`` so two workspaces never share a table name;
-* ``shuffle_partitions`` — ``spark.sql.shuffle.partitions``, default 4 (small local data).
+* ``shuffle_partitions`` — ``spark.sql.shuffle.partitions``; in local mode, default one per core.
 
 Storage: every mille table is a directory of Parquet files, ``<warehouse>/<table>``, registered
 as an *external* table in the session's catalog each time the workspace opens. The catalog is
@@ -30,6 +30,7 @@ import shutil
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -60,17 +61,22 @@ def _session(warehouse: str | None, options: Mapping[str, object]) -> SparkSessi
         return SparkSession.builder.remote(str(remote)).getOrCreate()
     # Spark allows one session per process: a second workspace opened in the same process gets
     # the first one's session (its master and settings); tables stay apart by database.
+    master = str(options.get("master", DEFAULT_MASTER))
     builder = (
-        SparkSession.builder.master(str(options.get("master", DEFAULT_MASTER)))
+        SparkSession.builder.master(master)
         .appName("mille")
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.sql.shuffle.partitions", str(options.get("shuffle_partitions", 4)))
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
         # Parquet and the catalog stay apart from Hive: nothing writes a metastore_db or derby.log.
         .config("spark.sql.catalogImplementation", "in-memory")
     )
+    # mille's grouped results are small: in local mode one shuffle partition per core is plenty
+    # (Spark's 200 cost seconds per query); a cluster keeps its own setting unless one is given.
+    partitions = options.get("shuffle_partitions") or (_local_cores(master) if master.startswith("local") else None)
+    if partitions:
+        builder = builder.config("spark.sql.shuffle.partitions", str(partitions))
     if warehouse and _is_local(warehouse):
         builder = builder.config("spark.driver.extraJavaOptions", "-Dderby.system.home=" + warehouse)
     try:
@@ -87,6 +93,13 @@ def _session(warehouse: str | None, options: Mapping[str, object]) -> SparkSessi
     return session
 
 
+def _local_cores(master: str) -> int:
+    inside = master[len("local[") : -1] if master.startswith("local[") else "1"
+    if inside == "*":
+        return os.cpu_count() or 2
+    return max(int(inside), 1) if inside.isdigit() else 2
+
+
 def _is_local(location: str) -> bool:
     return "://" not in location or location.startswith("file:")
 
@@ -100,7 +113,7 @@ class SparkEngine(Engine):
     capabilities = Capabilities(
         transactions=False,  # writes land as they come; a local warehouse rolls back on error
         mutations=False,  # DELETE/UPDATE rewrite the table's files
-        quantiles=False,  # percentile_approx only: no exact quantile aggregate through Ibis
+        quantiles=True,  # Ibis compiles quantiles to Spark's exact `percentile`
         temp_tables=False,  # Ibis's pyspark backend refuses create_table(temp=True)
         persistent=True,
         description="Apache Spark (Ibis pyspark backend), Parquet tables in a warehouse folder",
@@ -202,11 +215,11 @@ class SparkEngine(Engine):
             if value is None:
                 cond = cond & col.isNull()
             elif isinstance(value, tuple) and len(value) == 2:
-                cond = cond & col.between(value[0], value[1])
+                cond = cond & col.between(_literal(value[0]), _literal(value[1]))
             elif isinstance(value, list | set | frozenset):
-                cond = cond & col.isin(list(value))
+                cond = cond & col.isin([_literal(v) for v in value])
             else:
-                cond = cond & (col == value)
+                cond = cond & (col == _literal(value))
         return cond
 
     def delete(self, name: str, where: Mapping[str, Any]) -> int:
@@ -225,7 +238,7 @@ class SparkEngine(Engine):
         if n:
             self._snapshot(name)
             cols = [
-                F.when(cond, F.lit(values[c]).cast(table.schema[c].dataType)).otherwise(F.col(c)).alias(c)
+                F.when(cond, _literal(values[c]).cast(table.schema[c].dataType)).otherwise(F.col(c)).alias(c)
                 if c in values
                 else F.col(c)
                 for c in table.columns
@@ -279,6 +292,16 @@ class SparkEngine(Engine):
     def close(self) -> None:
         # The session is shared by the process (Spark allows one); keep it for the next open.
         return None
+
+
+def _literal(value: Any) -> Any:
+    """A Spark literal. Dates and times go as ISO text cast back: py4j passes a Python date as
+    java.sql.Date, whose hybrid Julian calendar refuses the open bounds mille uses (year 1)."""
+    if isinstance(value, datetime):
+        return F.lit(value.isoformat(sep=" ")).cast("timestamp_ntz" if value.tzinfo is None else "timestamp")
+    if isinstance(value, date):
+        return F.lit(value.isoformat()).cast("date")
+    return F.lit(value)
 
 
 def _database_name(warehouse: str) -> str:
