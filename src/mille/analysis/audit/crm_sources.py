@@ -25,8 +25,8 @@ def unmatched_sources(ctx: AuditContext, c: Check) -> list[Finding]:
     campaign that no ad export holds."""
     from mille.analysis.pipeline import unmatched_sources as listed
 
-    if ctx.count("crm_touches") == 0:
-        raise Skipped("no CRM touches (ingest CRM leads or opportunities to check their sources)")
+    if ctx.count("crm_leads") == 0 and ctx.count("crm_opportunities") == 0:
+        raise Skipped("no CRM data (ingest CRM leads or opportunities to check their sources)")
     rows = listed(ctx.ws, ctx.period, limit=50)
     out = []
     for u in rows:
