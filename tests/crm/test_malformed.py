@@ -153,3 +153,16 @@ def test_cli_error_exits_2_with_the_location(cli, tmp_ws: Path, tmp_path: Path) 
                   "2,B,b@x.io,05/14/2026,Lead,Paid Social,li,cpc,X\n")
     code, _, err = cli("-w", str(tmp_ws), "ingest", str(path))
     assert code == 2 and "contacts.csv" in err and "Create Date" in err
+
+
+def test_removing_a_crm_ingest_removes_its_records_touches_and_links(tmp_ws: Path, tmp_path: Path) -> None:
+    from mille.sources import remove_source
+
+    path = _write(tmp_path, "deals.csv", DEALS + "11,A,2026-05-01,,Closed Won,100,1;2\n")
+    with Workspace.open(tmp_ws) as ws:
+        ingest_paths(ws, [path])
+        removed = remove_source(ws, "deals.csv")
+        counts = [ws.engine.scalar(ws.table(t).count()) for t in ("crm_opportunities", "crm_associations")]
+        again = ingest_paths(ws, [path])  # removed bytes are no longer held: read again, once
+        assert ws.engine.scalar(ws.table("crm_opportunities").count()) == 1
+    assert removed.rows_removed == 1 and counts == [0, 0] and again.files[0].status == "ingested"

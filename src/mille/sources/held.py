@@ -80,6 +80,10 @@ def remove_source(ws: Workspace, which: str) -> SourceRemoved:
     replaced = _replaced_by(ws, ingest_id)
     with ws.engine.transaction():
         removed = ws.engine.delete("ad_performance", {"ingest_id": ingest_id})
+        # A CRM export's records, and the touches and links read from them.
+        removed += sum(ws.engine.delete(name, {"ingest_id": ingest_id}) for name in ("crm_leads", "crm_opportunities"))
+        for name in ("crm_touches", "crm_associations"):
+            ws.engine.delete(name, {"ingest_id": ingest_id})
         restored = ws.engine.update("ad_performance", {"superseded_by": None}, {"superseded_by": ingest_id})
         ws.engine.update("ingests", {"status": "removed"}, {"ingest_id": ingest_id})
     return SourceRemoved(ingest_id=ingest_id, source_relation=target["source_relation"], rows_removed=removed,
