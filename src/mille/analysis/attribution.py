@@ -148,6 +148,8 @@ def in_window(touch_keys: pa.Array, touch_days: np.ndarray, del_keys: pa.Array, 
     dk = pc.index_in(del_keys, value_set=vocab).to_numpy(zero_copy_only=False).astype(np.int64)
     tk = pc.index_in(touch_keys, value_set=vocab).to_numpy(zero_copy_only=False).astype(np.int64)
     delivered = np.unique(dk * _SHIFT + del_days.astype(np.int64))
+    if len(delivered) == 0:  # no ad delivery held: no touch can be in a window
+        return np.zeros(len(touch_days), dtype=bool)
     probe = tk * _SHIFT + touch_days.astype(np.int64)
     pos = np.searchsorted(delivered, probe, side="right") - 1
     found = pos >= 0
