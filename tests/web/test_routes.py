@@ -93,9 +93,12 @@ def test_json_twin_equals_the_cli(app_client, cli, demo_workspace: Path, url: st
     assert_same(untimed(r.json()), untimed(cli_json(cli, demo_workspace, args)))
 
 
-def test_overview_twin_is_the_report_and_the_audit(app_client, cli, demo_workspace: Path) -> None:
+def test_overview_twin_is_the_report_the_audit_and_the_pipeline(app_client, cli, demo_workspace: Path) -> None:
     got = app_client.get("/overview.json").json()
-    assert set(got) == {"report", "audit"}
+    assert set(got) == {"report", "audit", "pipeline"}
+    period = got["report"]["period"]
+    assert_same(got["pipeline"], cli_json(cli, demo_workspace, ["pipeline", "--by", "platform", "--period",
+                                                                f"{period['start']}:{period['end']}"]))
     assert_same(got["report"], cli_json(cli, demo_workspace, ["report", "--by", "none", "--grain", "week", "--no-record"]))
     assert_same(untimed(got["audit"]), untimed(cli_json(cli, demo_workspace, ["audit"])))
 

@@ -51,6 +51,9 @@ def emit(result: Result, fmt: str, *, output: str | None = None) -> None:
         from rich.console import Console
 
         console = Console(highlight=False, soft_wrap=False)
+        if not console.is_terminal:
+            # Piped into a file or a pager: nothing to fit, so don't squash tables into 80 columns.
+            console = Console(highlight=False, soft_wrap=False, width=max(console.width, 140))
         for item in renderables(result):
             console.print(item)
         return

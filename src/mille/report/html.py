@@ -84,7 +84,7 @@ def renders_html(result_type: type) -> Callable[[Callable[..., str]], Callable[.
 
 
 def _load_sections() -> None:
-    import mille.report.html_sections  # noqa: F401 (registers the renderers)
+    from mille.report import html_pipeline, html_sections  # noqa: F401 (they register renderers)
 
 
 def section(result: Result, fmt: Formats | None = None, links: Links | None = None) -> Markup:

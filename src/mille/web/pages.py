@@ -13,7 +13,8 @@ page               the same as
 ``/metrics``       ``mille metrics list``
 ``/metrics/NAME``  ``mille metrics show NAME --period … --compare … --no-record``
 ``/`` (overview)   ``{"report": mille report --by none --grain week --no-record,
-                   "audit": mille audit}``
+                   "audit": mille audit, "pipeline": mille pipeline --by platform
+                   --period <the same period> (null without CRM data)}``
 =================  ==========================================================================
 
 The dashboard never writes to the workspace, so results are computed with ``record=False``
@@ -32,6 +33,7 @@ from mille.analysis.breakdown import report
 from mille.analysis.breakdown_result import Breakdown
 from mille.analysis.explain import explain
 from mille.analysis.glossary import glossary_page, metric_list
+from mille.analysis.pipeline import Pipeline, pipeline
 from mille.errors import QueryError, suggestion
 from mille.metrics import load_catalogue
 from mille.periods import last_complete_month
@@ -48,10 +50,12 @@ class NoSuchPage(QueryError):
 
 
 class Overview(Result):
-    """The first page: the headline metrics' totals with their series, and the audit."""
+    """The first page: the headline metrics' totals with their series, the audit, and spend to
+    pipeline when the workspace holds CRM data."""
 
     report: Breakdown
     audit: AuditResult
+    pipeline: Pipeline | None = None
 
 
 @dataclass(frozen=True)
@@ -66,7 +70,14 @@ class Page:
 def _overview(ws: Workspace, a: dict[str, Any]) -> Overview:
     trend = report(ws, None, by="none", grain=a["grain"] or OVERVIEW_GRAIN, period=a["period"],
                    compare=a["compare"] or "previous", record=False)
-    return Overview(report=trend, audit=audit(ws))
+    return Overview(report=trend, audit=audit(ws), pipeline=_pipeline(ws, trend))
+
+
+def _pipeline(ws: Workspace, trend: Breakdown) -> Pipeline | None:
+    """``mille pipeline --by platform --period <the overview's period>``, once CRM data is held."""
+    if int(ws.engine.scalar(ws.table("crm_leads").count())) == 0:
+        return None
+    return pipeline(ws, by="platform", period=f"{trend.period.start}:{trend.period.end}")
 
 
 def _breakdown(ws: Workspace, a: dict[str, Any]) -> Breakdown:

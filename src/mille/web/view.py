@@ -117,7 +117,8 @@ class View:
         fmt = self.fmt
         if isinstance(result, Overview):
             body = self.env.get_template("overview.html.j2").render(
-                o=result, fmt=fmt, tiles=tiles_html(result.report, fmt, self.links))
+                o=result, fmt=fmt, tiles=tiles_html(result.report, fmt, self.links),
+                pipeline=section(result.pipeline, fmt, self.links) if result.pipeline is not None else None)
         else:
             body = section(result, fmt, self.links)
         return self._layout(page, args, Markup(body), None, result)
