@@ -76,7 +76,7 @@ def test_the_funnel_split_explains_the_difference(demo_workspace: Path) -> None:
         result = pipeline(ws, by="platform", period=PERIOD, against="facebook_ads")
     li = next(s for s in result.segments if s.segment == {"platform": "linkedin_ads"})
     split = li.funnel
-    assert split is not None and split.a.label == "facebook_ads"
+    assert split is not None and split.a.label == "Meta Ads"
     parts = {f.factor: f.contribution for f in split.factors}
     # Exact: the parts add up to the difference, and the log terms to the log ratio.
     assert sum(parts.values()) == pytest.approx(split.change, rel=1e-12)

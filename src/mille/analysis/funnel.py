@@ -21,6 +21,8 @@ import math
 
 from pydantic import BaseModel, ConfigDict
 
+from mille.metrics.display import format_number
+
 FACTORS: tuple[tuple[str, str, int], ...] = (
     # name, label, sign in ln(CPO): CPO = CPC × (1/c2l) × (1/l2o)
     ("cpc", "CPC", 1),
@@ -106,12 +108,17 @@ def split(a: FunnelSums, b: FunnelSums, currency: str | None = None) -> FunnelSp
 
 
 def sentence(s: FunnelSplit, currency: str | None) -> str:
-    unit = f" {currency}" if currency else ""
+    def money(value: float) -> str:
+        return format_number(value, "currency", 0, currency=currency)
+
+    def signed(value: float) -> str:
+        return ("+" if value >= 0 else "") + money(value)
+
     part = {f.factor: f.contribution for f in s.factors}
     per_lead = part["cpc"] + part["click_to_lead_rate"]
-    return (f"Cost per opportunity {s.b.label} {s.cost_per_opportunity_b:,.0f}{unit} vs {s.a.label} "
-            f"{s.cost_per_opportunity_a:,.0f}{unit} ({s.change:+,.0f}{unit}): CPC {part['cpc']:+,.0f}{unit}, "
-            f"click-to-lead rate {part['click_to_lead_rate']:+,.0f}{unit} — together the cost per lead "
-            f"({s.cost_per_lead_b:,.0f}{unit} vs {s.cost_per_lead_a:,.0f}{unit}), {per_lead:+,.0f}{unit} — and "
-            f"lead-to-opportunity rate {part['lead_to_opportunity_rate']:+,.0f}{unit} "
+    return (f"Cost per opportunity {s.b.label} {money(s.cost_per_opportunity_b)} vs {s.a.label} "
+            f"{money(s.cost_per_opportunity_a)} ({signed(s.change)}): CPC {signed(part['cpc'])}, "
+            f"click-to-lead rate {signed(part['click_to_lead_rate'])} — together the cost per lead "
+            f"({money(s.cost_per_lead_b)} vs {money(s.cost_per_lead_a)}), {signed(per_lead)} — and "
+            f"lead-to-opportunity rate {signed(part['lead_to_opportunity_rate'])} "
             f"({s.b.factor('lead_to_opportunity_rate') or 0:.1%} vs {s.a.factor('lead_to_opportunity_rate') or 0:.1%}).")
