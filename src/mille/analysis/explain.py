@@ -22,6 +22,7 @@ import numpy as np
 from mille.analysis import decompose as dec
 from mille.analysis.attributed_rows import reads_crm
 from mille.analysis.comparison import check_dims, compare, default_dims, file_table
+from mille.analysis.day_noise import day_intervals
 from mille.analysis.explanation import (
     Cause,
     Counterpart,
@@ -98,12 +99,14 @@ def explain(
         dims = list(dict.fromkeys(dims))
         check_dims(dims, table, workspace=workspace)
         comparison = compare(engine, t, table, catalogue, m, p0, p1, dims, filter=filter, attributed=crm)
+        result = assemble(m, catalogue, comparison.leaves, p0, p1, dims=dims, max_depth=max_depth,
+                          filter=filter, source=label, currency=currency,
+                          numerator=comparison.numerator, denominator=comparison.denominator)
+        if comparison.denominator is not None and not crm:
+            _day_level(result, engine, t, table, catalogue, m, p0, p1, comparison, filter)
     finally:
         if own:
             engine.close()
-    result = assemble(m, catalogue, comparison.leaves, p0, p1, dims=dims, max_depth=max_depth,
-                      filter=filter, source=label, currency=currency,
-                      numerator=comparison.numerator, denominator=comparison.denominator)
     if isinstance(source, Workspace) and reads_crm(catalogue, [m]):
         result.funnel = funnel_between(source, catalogue, m, p0, p1, filter)
         if result.funnel is not None:
@@ -118,6 +121,30 @@ def explain(
             result.measurement = notes
             result.summary = measurement_sentence(notes, currency) + " " + result.summary
     return result
+
+
+def _day_level(result: Explanation, engine, t, table, catalogue: Catalogue, m: Metric, p0: Period,
+               p1: Period, comparison, filter: str | None) -> None:
+    """Replace the leaf-noise intervals of the headline and the causes by day-level ones (the
+    replication unit of ``mille report``), and judge the headline's noise from them."""
+    leaves = comparison.leaves
+    proportion = leaves.is_ratio and m.interval == "wilson" and is_proportion(leaves)
+    days = day_intervals(engine, t, table, catalogue, m, p0, p1, numerator=comparison.numerator,
+                         denominator=comparison.denominator, filter=filter,
+                         segments=[c.segment for c in (*result.causes, *result.others)],
+                         proportion=proportion)
+    result.before.interval = days.before[0] or result.before.interval
+    result.after.interval = days.after[0] or result.after.interval
+    result.change_interval = days.change[0]
+    result.headline_noise = days.noise[0]
+    result.interval_basis = "days"
+    for c, before, after in zip((*result.causes, *result.others), days.before[1:], days.after[1:], strict=True):
+        c.before.interval = before or c.before.interval
+        c.after.interval = after or c.after.interval
+    if not result.causes and result.headline_noise is not None:
+        result.within_noise = result.headline_noise
+        result.spread_evenly = not result.headline_noise
+    result.summary = summary(result, m, catalogue)
 
 
 def _platforms(ws: Workspace, t, table, filter: str, p0: Period, p1: Period) -> set[str]:

@@ -131,6 +131,12 @@ class Explanation(Result):
     within_noise: bool
     spread_evenly: bool
     headline_z: float
+    # With days (a workspace or a --data file): the change's 95 % interval from per-day sums
+    # (MOVER over the two periods' intervals), and whether it contains zero — the same test as
+    # mille report's noise mark. interval_basis says where the intervals come from.
+    change_interval: tuple[float, float] | None = None
+    headline_noise: bool | None = None
+    interval_basis: Literal["days", "leaves"] = "leaves"
     dims: list[str]
     max_depth: int
     filter: str | None = None

@@ -63,7 +63,8 @@ def summary(result: Explanation, metric: Metric, catalogue: Catalogue) -> str:
     if against:
         c = against[0]
         text += f"; offset by {_phrase(c, metric, catalogue, fmt)} ({c.effect})"
-    if abs(result.headline_z) < 3:
+    total_noise = result.headline_noise if result.headline_noise is not None else abs(result.headline_z) < 3
+    if total_noise:
         text += ". The total alone is within noise; these segments are not"
     return text + "."
 
