@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -77,8 +78,10 @@ def _session(warehouse: str | None, options: Mapping[str, object]) -> SparkSessi
     partitions = options.get("shuffle_partitions") or (_local_cores(master) if master.startswith("local") else None)
     if partitions:
         builder = builder.config("spark.sql.shuffle.partitions", str(partitions))
+    java_options = [f"-Dlog4j2.configurationFile=file:{_quiet_logging()}"]
     if warehouse and _is_local(warehouse):
-        builder = builder.config("spark.driver.extraJavaOptions", "-Dderby.system.home=" + warehouse)
+        java_options.append("-Dderby.system.home=" + warehouse)
+    builder = builder.config("spark.driver.extraJavaOptions", " ".join(java_options))
     try:
         session = builder.getOrCreate()
     except PySparkRuntimeError as exc:
@@ -91,6 +94,28 @@ def _session(warehouse: str | None, options: Mapping[str, object]) -> SparkSessi
         ) from None
     session.sparkContext.setLogLevel("ERROR")
     return session
+
+
+# Spark's default logging prints its banner and warnings to the terminal mille draws tables on;
+# errors still show.
+LOG4J2 = """\
+rootLogger.level = error
+rootLogger.appenderRef.stderr.ref = console
+appender.console.type = Console
+appender.console.name = console
+appender.console.target = SYSTEM_ERR
+appender.console.layout.type = PatternLayout
+appender.console.layout.pattern = spark %p %c{1}: %m%n
+"""
+
+
+def _quiet_logging() -> Path:
+    path = Path(tempfile.gettempdir()) / "mille-spark-log4j2.properties"
+    if not path.exists() or path.read_text(encoding="utf-8") != LOG4J2:
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(LOG4J2, encoding="utf-8")
+        tmp.replace(path)
+    return path
 
 
 def _local_cores(master: str) -> int:
