@@ -104,6 +104,12 @@ class Workspace:
                 eng.ensure_tables(list(schema.TABLES.values()))
             elif eng.name in ("duckdb", "spark"):
                 missing = [t for t in schema.TABLES if not eng.has_table(t)]
+                if "ad_performance" in missing and eng.name == "spark":
+                    raise WorkspaceError(
+                        "the workspace has no Spark tables (no spark-warehouse/ad_performance)",
+                        file=root,
+                        hint=f"create them with `mille --engine spark init {root}`, then ingest your exports",
+                    )
                 if "ad_performance" in missing:
                     raise WorkspaceError(
                         f"{DATABASE_FILE} is not a mille workspace database (no ad_performance table)",

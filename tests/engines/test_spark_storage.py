@@ -156,3 +156,14 @@ def test_declared_capabilities_hold(tmp_path: Path) -> None:
             exact = float(np.quantile(values.column("x").to_numpy(), 0.5))
             assert (median == pytest.approx(exact, rel=1e-12)) is caps.quantiles, engine
             assert caps.transactions is (engine == "duckdb")
+
+
+def test_reading_a_folder_without_spark_tables_says_how_to_create_them(tmp_path: Path) -> None:
+    require("spark")
+    from mille.errors import WorkspaceError
+
+    init_workspace(tmp_path / "ws")  # a DuckDB workspace: no spark-warehouse
+    with pytest.raises(WorkspaceError) as info:
+        Workspace.open(tmp_path / "ws", read_only=True, engine="spark")
+    assert "no Spark tables" in info.value.message and "mille --engine spark init" in (info.value.hint or "")
+    assert not (tmp_path / "ws" / "spark-warehouse").exists()  # reading creates nothing
