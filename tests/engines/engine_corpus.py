@@ -5,9 +5,10 @@ against an independent oracle (pandas over the fixture file, not mille's code); 
 then hold the engines' whole JSON results equal to :data:`REL` relative. Spark runs in local mode,
 one session per test process (``--dist loadfile`` keeps a file's tests in one process).
 
-A gap — something an engine cannot do — is declared in :data:`GAPS` against a
-:class:`mille.engine.Capabilities` flag and marked ``xfail(strict=True)`` with its reason, so it
-is visible in every run and the mark fails the day the engine learns it.
+The corpus found no gap (nothing these analyses do that Spark cannot). One that appears is
+declared as a :class:`mille.engine.Capabilities` flag, the analysis branches on it, and the test
+is marked ``xfail(strict=True)`` with the reason — visible in every run, never skipped silently.
+A machine without Spark skips the Spark half with the reason; CI (``CI`` set) fails instead.
 """
 
 from __future__ import annotations
@@ -35,8 +36,6 @@ SPARK = pytest.param("spark", marks=[pytest.mark.spark, pytest.mark.slow], id="s
 ENGINES = ["duckdb", SPARK]
 # Keys whose values are not figures: where the data came from and how long a check took.
 NOT_FIGURES = {"source", "seconds", "workspace"}
-# capability flag → why an analysis needs it; empty while the corpus finds no gap.
-GAPS: dict[str, str] = {}
 
 
 def spark_missing() -> str | None:
@@ -60,19 +59,6 @@ def require(engine: str) -> None:
     if os.environ.get("CI"):
         pytest.fail(f"Spark tests must run in CI: {reason}")
     pytest.skip(reason)
-
-
-def gap(engine: str, capability: str) -> None:
-    """Mark the running test as a declared gap of ``engine`` when it lacks ``capability``."""
-    from mille.engine import Engine
-
-    if capability not in GAPS:
-        return
-    caps = {"duckdb": "mille.engine.duckdb:DuckDBEngine", "spark": "mille.engine.spark:SparkEngine"}
-    module, name = caps[engine].split(":")
-    cls: type[Engine] = getattr(__import__(module, fromlist=[name]), name)
-    if not getattr(cls.capabilities, capability):
-        pytest.xfail(f"{engine} lacks `{capability}`: {GAPS[capability]}")
 
 
 # -- workspaces ---------------------------------------------------------------------------------
