@@ -185,3 +185,44 @@ def test_spark_equals_duckdb(case: str, corpus_root: Path) -> None:
     duck = run("duckdb", case, corpus_root)
     spark = run("spark", case, corpus_root)
     assert differences(duck, spark) == []
+
+
+# -- the headline (mille demo, the dashboard) and the glossary's live figures --------------------
+@pytest.mark.parametrize("engine", ENGINES)
+def test_headline_and_glossary_figures_match_pandas(engine: str, corpus_root: Path) -> None:
+    from mille.analysis.glossary import glossary_page
+    from mille.analysis.headline import headline
+
+    ws = ws_for(engine, corpus_root)
+    df = frame()
+    octo, sept = within(df, OCT), within(df, SEP)
+    head = json.loads(headline(ws).to_json())
+    page = json.loads(glossary_page(ws, "cpm", record=False).to_json())
+    _RESULTS[engine, "headline"], _RESULTS[engine, "glossary"] = head, page
+    text = json.dumps(head)
+    for value in (1000 * octo.spend.sum() / octo.impressions.sum(), 1000 * sept.spend.sum() / sept.impressions.sum()):
+        assert _mentions(head, value), (engine, value, text[:300])
+    live = page["live"]
+    assert close(live["total"]["value"], 1000 * octo.spend.sum() / octo.impressions.sum())
+    for cell in live["platforms"]:
+        rows = octo[octo.platform == cell["platform"]]
+        assert close(cell["value"], 1000 * rows.spend.sum() / rows.impressions.sum()), cell["platform"]
+
+
+def _mentions(doc: object, value: float) -> bool:
+    """Whether any number in a JSON document equals ``value`` (to 1e-9 relative)."""
+    if isinstance(doc, dict):
+        return any(_mentions(v, value) for v in doc.values())
+    if isinstance(doc, list):
+        return any(_mentions(v, value) for v in doc)
+    return isinstance(doc, float) and close(doc, value)
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+@pytest.mark.parametrize("case", ["headline", "glossary"])
+def test_spark_headline_and_glossary_equal_duckdb(case: str, corpus_root: Path) -> None:
+    for engine in ("duckdb", "spark"):
+        if (engine, case) not in _RESULTS:
+            test_headline_and_glossary_figures_match_pandas(engine, corpus_root)
+    assert differences(_RESULTS["duckdb", case], _RESULTS["spark", case]) == []
