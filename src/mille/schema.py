@@ -316,6 +316,10 @@ SLICE_REPLACEMENTS = Table(
         Column("date_max", "date", "time", "Last overlapping day."),
         Column("rows", "int64", "measure", "Rows replaced.", additive=True),
         Column("spend", "float64", "measure", "Spend on the replaced rows.", additive=True),
+        Column("impressions", "int64", "measure", "Impressions on the replaced rows.", additive=True),
+        Column("clicks", "int64", "measure", "Clicks on the replaced rows.", additive=True),
+        Column("conversions", "float64", "measure", "Conversions on the replaced rows.", additive=True),
+        Column("leads", "float64", "measure", "Platform leads on the replaced rows.", additive=True),
     ),
 )
 

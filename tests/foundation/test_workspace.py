@@ -99,3 +99,19 @@ def test_version_and_help(cli) -> None:
     assert code == 0 and __version__ in out
     code, out, _ = cli("--help")
     assert code == 0 and "init" in out
+
+
+def test_opening_an_older_workspace_adds_the_columns_added_since(tmp_path: Path) -> None:
+    """A workspace written before a table gained a nullable column is upgraded in place: the
+    column is added (NULL on the rows held), nothing is rebuilt or lost."""
+    import duckdb
+
+    init_workspace(tmp_path)
+    raw = duckdb.connect(str(tmp_path / "mille.duckdb"))
+    raw.execute("INSERT INTO slice_replacements (ingest_id, replaced_ingest_id, spend) VALUES ('b', 'a', 12.5)")
+    raw.execute("ALTER TABLE slice_replacements DROP COLUMN leads")
+    raw.close()
+    with Workspace.open(tmp_path) as ws:
+        held = ws.engine.to_arrow(ws.table("slice_replacements")).to_pylist()
+    assert held == [{**{c: None for c in TABLES["slice_replacements"].names},
+                     "ingest_id": "b", "replaced_ingest_id": "a", "spend": 12.5}]

@@ -17,7 +17,11 @@ from mille.errors import WorkspaceError
 if TYPE_CHECKING:
     import pyarrow as pa
 
+    from mille.schema import Table
+
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_DUCK_TYPES = {"string": "VARCHAR", "date": "DATE", "int64": "BIGINT", "float64": "DOUBLE",
+               "boolean": "BOOLEAN", "timestamp": "TIMESTAMP"}
 ROW_GROUP_ROWS = 122_880  # DuckDB's row group: smaller inserts fill at most one
 
 
@@ -66,6 +70,25 @@ class DuckDBEngine(Engine):
             ) from None
         self._raw: duckdb.DuckDBPyConnection = self.con.con
         self._depth = 0
+
+    def ensure_tables(self, tables: list[Table]) -> None:
+        """Create missing tables, and give tables written by an older mille the nullable columns
+        added since (their rows read NULL there), so an upgrade never needs a rebuild."""
+        super().ensure_tables(tables)
+        for t in tables:
+            held = set(self.con.get_schema(t.name).names)
+            for col in t.columns:
+                if col.name in held:
+                    continue
+                if not col.nullable:
+                    raise WorkspaceError(
+                        f"the workspace's {t.name} table lacks the column {col.name}, which cannot be added "
+                        "to rows already held", file=self.path,
+                        hint="rebuild the workspace: `mille init` a new one and ingest the exports again",
+                    )
+                self._raw.execute(
+                    f"ALTER TABLE {_ident(t.name)} ADD COLUMN {_ident(col.name)} {_DUCK_TYPES[col.dtype]}"
+                )
 
     def insert(self, name: str, data: pa.Table) -> None:
         if data.num_rows == 0:

@@ -259,7 +259,8 @@ def _write(ws: Workspace, item: _Item, ingest_id: str) -> tuple[FileIngest, list
     ws.engine.insert("slice_replacements", _rows_table(schema.SLICE_REPLACEMENTS, [
         {"ingest_id": ingest_id, "replaced_ingest_id": c.other_ingest_id, "action": c.action,
          "platform": c.platform, "account_id": c.account, "level": c.level, "date_min": c.date_min,
-         "date_max": c.date_max, "rows": c.rows, "spend": c.spend} for c in changes]))
+         "date_max": c.date_max, "rows": c.rows, "spend": c.spend, **old.measures}
+        for c, old in zip(changes, found, strict=True)]))
     warnings = list(p.warnings)
     warnings += [f"{c.other_source}: rows reached outside this export's days and were replaced whole"
                  for c in changes if c.partial and c.action == "replaced"]

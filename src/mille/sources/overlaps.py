@@ -19,7 +19,7 @@ two advertisers' exports never replace each other. Every change is written to
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -29,6 +29,7 @@ import pyarrow.compute as pc
 from mille.workspace import Workspace
 
 _MIN, _MAX = date(1, 1, 1), date(9999, 12, 31)
+RESTATED_MEASURES = ("impressions", "clicks", "conversions", "leads")
 
 
 @dataclass
@@ -45,6 +46,8 @@ class Change:
     rows: int
     spend: float
     partial: bool = False  # older rows reached outside the new export's days
+    # The older rows' other measures, so that the audit can say what a re-download restated.
+    measures: dict[str, float | None] = field(default_factory=dict)
 
 
 def slices(table: pa.Table) -> list[dict[str, Any]]:
@@ -78,6 +81,7 @@ def resolve(ws: Workspace, table: pa.Table, ingest_id: str) -> tuple[pa.Table, l
             expr.group_by(["ingest_id", "source_relation", "level"]).aggregate(
                 rows=expr.count(),
                 spend=expr.spend.sum(where=expr.superseded_by.isnull()),
+                **{m: expr[m].sum(where=expr.superseded_by.isnull()) for m in RESTATED_MEASURES},
                 date_min=expr.date_day.min(),
                 date_max=expr.period_end.max(),
                 active=(expr.superseded_by.isnull()).cast("int64").sum(),
@@ -90,7 +94,8 @@ def resolve(ws: Workspace, table: pa.Table, ingest_id: str) -> tuple[pa.Table, l
                           other_source=old["source_relation"], platform=s["platform"], account=account,
                           level=old["level"], date_min=max(old["date_min"], start),
                           date_max=min(old["date_max"], end), rows=int(old["rows"]),
-                          spend=float(old["spend"] or 0.0), partial=partial)
+                          spend=float(old["spend"] or 0.0), partial=partial,
+                          measures={m: old[m] for m in RESTATED_MEASURES})
             if old["level"] == s["level"]:
                 ws.engine.delete("ad_performance", {**base, "level": s["level"], "ingest_id": old["ingest_id"], **window})
                 changes.append(Change(**{**common, "action": "replaced"}))
@@ -101,6 +106,7 @@ def resolve(ws: Workspace, table: pa.Table, ingest_id: str) -> tuple[pa.Table, l
                 table = _mark(table, mask, old["ingest_id"])
                 new_rows = int(pc.sum(mask).as_py() or 0)
                 changes.append(Change(**{**common, "action": "excluded", "level": "breakdown", "rows": new_rows,
+                                         "measures": {},
                                          "spend": float(pc.sum(pc.filter(table["spend"], mask)).as_py() or 0.0)}))
             else:
                 if not old["active"]:

@@ -82,3 +82,24 @@ def test_explain_sees_the_gap_as_a_measurement_cause(demo: Path, story) -> None:
     with Workspace.open(demo, read_only=True) as ws:
         causes = findings_overlapping(ws, "2026-09", "2026-10", as_of=AS_OF)
     assert "gaps.account_days" in {f.check for f in causes}
+
+
+def test_the_redownload_says_which_measures_it_restated(result, demo: Path) -> None:
+    """The re-download restates platform leads only; the finding gives the difference, checked
+    against the export files themselves (read with pandas, not with mille's readers)."""
+    import pandas as pd
+
+    exports = demo / "exports"
+
+    def leads(name: str, start: str, end: str) -> float:
+        frame = pd.read_csv(exports / name, encoding="utf-8-sig")
+        days = frame["Day"].astype(str)
+        return float(frame.loc[(days >= start) & (days <= end), "Leads"].fillna(0).sum())
+
+    before = (leads("Northwind-Cloud-EMEA-Ad-sets-Sep-1-2026-Sep-30-2026.csv", "2026-09-16", "2026-09-30")
+              + leads("Northwind-Cloud-EMEA-Ad-sets-Oct-1-2026-Oct-31-2026.csv", "2026-10-01", "2026-10-15"))
+    after = leads("Northwind-Cloud-EMEA-Ad-sets-Sep-16-2026-Oct-15-2026.csv", "2026-09-16", "2026-10-15")
+    assert after != before
+    [f] = [f for f in only(result, "overlaps.replaced") if f.account == _emea_name()]
+    assert f"leads {after - before:+,.0f} ({(after - before) / before:+.1%})" in f.title
+    assert "spend unchanged" in f.title and "clicks" not in f.title  # clicks were re-sent as they were

@@ -29,7 +29,7 @@ from mille.analysis.audit.model import DayRange, Finding
 from mille.analysis.audit.registry import Check, Skipped, check
 from mille.schema import AD_PERFORMANCE
 
-RESTATED = 0.005  # a slice whose spend moved by more than 0.5 % was restated, not just re-sent
+RESTATED_SHARE = 0.005  # a measure that moved by more than 0.5 % was restated, not just re-sent
 LEVELS_DIFFER = 0.01  # two levels of the same days disagreeing by more than 1 % is worth a look
 UNRECONCILED_ERROR = 0.05  # totals off by 5 % or more: the rows miss real spend
 
@@ -160,12 +160,31 @@ def _slice_spend(ctx: AuditContext, t: ibis.expr.types.Table) -> pd.DataFrame:
         ingest_id=t.ingest_id, platform=t.platform, account_id=account_key(t), level=t.level.fill_null(""),
         date_day=t.date_day,
     ).aggregate(spend=t.spend.sum(), spend_basis=spend_basis(t).sum(), impressions=t.impressions.sum(),
+                clicks=t.clicks.sum(), conversions=t.conversions.sum(), leads=t.leads.sum(),
                 file=t.source_relation.max(), superseded_by=t.superseded_by.max())
     df = ctx.frame(expr)
     df["day"] = day_number(df["date_day"])
-    for col in ("spend", "spend_basis", "impressions"):
+    for col in ("spend", "spend_basis", "impressions", *RESTATED_MEASURES):
         df[col] = df[col].astype("float64").fillna(0.0)
     return df
+
+
+# Measures besides spend whose restatement a replaced slice reports (kept by ingest since they
+# were added to slice_replacements; a slice recorded before holds NULL and is not compared).
+RESTATED_MEASURES = ("clicks", "conversions", "leads")
+
+
+def _restated(group: pd.DataFrame, part: pd.DataFrame) -> list[str]:
+    """"leads +20 (+11.0 %)" for each measure the newer export restated beyond rounding."""
+    out = []
+    for m in RESTATED_MEASURES:
+        if m not in group.columns or not group[m].notna().all():
+            continue
+        before, now = float(group[m].sum()), float(part[m].sum())
+        diff = now - before
+        if abs(diff) > max(RESTATED_SHARE * abs(before), 0.5):
+            out.append(f"{m} {diff:+,.0f}" + (f" ({diff / before:+.1%})" if before else ""))
+    return out
 
 
 @check(
@@ -214,8 +233,11 @@ def replaced(ctx: AuditContext, c: Check) -> list[Finding]:
         now = float(part["spend"].sum())
         part = in_period[in_period["rep"].isin(group.index)]
         diff = now - old
-        restated = not np.isnan(old) and abs(diff) > max(RESTATED * abs(old), 0.01)
+        restated = not np.isnan(old) and abs(diff) > max(RESTATED_SHARE * abs(old), 0.01)
         change = "unchanged" if not restated else (f"restated by {diff:+,.2f} ({diff / old:+.1%})" if old else f"restated by {diff:+,.2f}")
+        others = _restated(group, held[held["rep"].isin(group.index)])
+        if others:
+            change += "; " + ", ".join(others)
         ent = ctx.entity(k["platform"] if isinstance(k["platform"], str) else None, k["account"] or None)
         old_files = [files.get(x, x) for x in dict.fromkeys(group["replaced_ingest_id"])]
         new_file = files.get(k["ingest_id"], k["ingest_id"])
@@ -224,8 +246,8 @@ def replaced(ctx: AuditContext, c: Check) -> list[Finding]:
             detail=(
                 f"{new_file} replaced {int(group['rows'].fillna(0).sum()):,} row(s) of {', '.join(old_files)} "
                 f"(level {', '.join(sorted({str(v) for v in group['level'].dropna()})) or 'unknown'}). "
-                f"Spend before: {old:,.2f}; now: {now:,.2f}. Only spend and row counts of replaced rows are "
-                "kept, so restated conversions or leads cannot be compared here."
+                f"Spend before: {old:,.2f}; now: {now:,.2f}"
+                + (f"; also restated: {', '.join(others)}." if others else ".")
             ),
             key=(k["ingest_id"],), severity="warn" if restated else "info",
             days=days, spend=float(part["spend_basis"].sum()), impressions=int(part["impressions"].sum()),
