@@ -35,7 +35,7 @@ GENERATOR_VERSION = 1  # bump when a seed's data changes
 class DemoFindings(Result):
     """The one-line answers of report, explain and audit on the demo's last two months."""
 
-    mix_warnings: list[str]  # mille report: where the blended figure moves by mix
+    mix_warnings: list[str]  # mille report: blended figures that move mostly by mix
     explain: dict[str, str]  # mille explain METRIC: the summary sentence, per metric
     trust_score: float | None  # mille audit: overall reporting-trust score (0–100)
     audit_counts: dict[str, int]  # findings per severity
@@ -156,7 +156,8 @@ def _analyse(ws: Workspace, h: Headline) -> dict[str, Any]:
     today = date.fromisoformat(h.after["end"]) + timedelta(days=1)
     audited = audit(ws, as_of=today)
     findings = DemoFindings(
-        mix_warnings=[w.message for w in breakdown.warnings],
+        # The blended figures' warnings; those inside a platform are in report.html.
+        mix_warnings=[w.message for w in breakdown.warnings if w.segment is None],
         explain={e.metric: e.summary for e in explanations},
         trust_score=audited.score.overall,
         audit_counts=dict(audited.counts),
