@@ -9,6 +9,8 @@ week it can. The data cannot be re-bucketed from daily rows, so the audit says w
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
 from mille.analysis.audit.context import AuditContext, as_date, grouped, who
@@ -25,23 +27,31 @@ from mille.schema import PLATFORM_LABELS
 def changed(ctx: AuditContext, c: Check) -> list[Finding]:
     """Accounts whose rows carry more than one currency in the period."""
     d = ctx.daily_in_period()
-    d = d[d["currency"].to_numpy() != ""]
-    per = d.groupby(["platform", "account_id", "currency"], as_index=False).agg(
+    return _several_per_account(
+        ctx, c, d[d["currency"].to_numpy() != ""], "currency",
+        title=lambda values, whom: f"Currencies {' and '.join(values)} in one account — {whom}",
+        detail=lambda spans: f"The account's rows carry: {spans}. Spend in the less used currency is what is at stake.",
+    )
+
+
+def _several_per_account(ctx: AuditContext, c: Check, d: pd.DataFrame, column: str, *,
+                         title: Callable[[list[str], str], str], detail: Callable[[str], str]) -> list[Finding]:
+    """One finding per account whose rows carry more than one value of ``column`` (a currency, a
+    time zone): sized by the rows in the values other than the account's main one."""
+    per = d.groupby(["platform", "account_id", column], as_index=False).agg(
         spend=("spend_basis", "sum"), impressions=("impressions", "sum"), first=("day", "min"), last=("day", "max"))
-    counts = per.groupby(["platform", "account_id"])["currency"].transform("nunique")
-    per = per[counts.to_numpy() > 1]
+    per = per[per.groupby(["platform", "account_id"])[column].transform("nunique").to_numpy() > 1]
     out = []
-    for k, sub in grouped(per, ["platform", "account_id"]):
+    for k, sub in grouped(per, ["platform", "account_id"]):  # the few accounts affected
         sub = sub.sort_values("spend", ascending=False)
         minority = sub.iloc[1:]
-        minority_days = d[(d["platform"] == k["platform"]) & (d["account_id"] == k["account_id"])
-                          & d["currency"].isin(minority["currency"])]["day"].unique()
+        days = d[(d["platform"] == k["platform"]) & (d["account_id"] == k["account_id"])
+                 & d[column].isin(minority[column])]["day"].unique()
         ent = ctx.entity(k["platform"], k["account_id"])
-        spans = ", ".join(f"{r.currency} {as_date(r.first)}..{as_date(r.last)}" for r in sub.itertuples())
+        spans = ", ".join(f"{v} {as_date(a)}..{as_date(b)}" for v, a, b in zip(sub[column], sub["first"], sub["last"], strict=True))
         out.append(c.finding(
-            title=f"Currencies {' and '.join(sub['currency'])} in one account — {who(ent)}",
-            detail=f"The account's rows carry: {spans}. Spend in the less used currency is what is at stake.",
-            days=[as_date(x) for x in minority_days], spend=float(minority["spend"].sum()),
+            title=title(list(sub[column]), who(ent)), detail=detail(spans),
+            days=[as_date(x) for x in days], spend=float(minority["spend"].sum()),
             impressions=int(minority["impressions"].sum()), **ent,
         ))
     return out
@@ -114,22 +124,8 @@ def mixed_timezones(ctx: AuditContext, c: Check) -> list[Finding]:
 def timezone_changed(ctx: AuditContext, c: Check) -> list[Finding]:
     """Accounts whose rows carry more than one known reporting time zone in the period."""
     z = _zones(ctx.daily_in_period())
-    z = z[z["zone"] != "unknown"]
-    per = z.groupby(["platform", "account_id", "zone"], as_index=False).agg(
-        spend=("spend_basis", "sum"), impressions=("impressions", "sum"), first=("day", "min"), last=("day", "max"))
-    per = per[per.groupby(["platform", "account_id"])["zone"].transform("nunique").to_numpy() > 1]
-    out = []
-    for k, sub in grouped(per, ["platform", "account_id"]):
-        sub = sub.sort_values("spend", ascending=False)
-        minority = sub.iloc[1:]
-        days = z[(z["platform"] == k["platform"]) & (z["account_id"] == k["account_id"])
-                 & z["zone"].isin(minority["zone"])]["day"].unique()
-        ent = ctx.entity(k["platform"], k["account_id"])
-        spans = ", ".join(f"{r.zone} {as_date(r.first)}..{as_date(r.last)}" for r in sub.itertuples())
-        out.append(c.finding(
-            title=f"Time zones {' and '.join(sub['zone'])} in one account — {who(ent)}",
-            detail=f"The account's rows are reported in: {spans}.",
-            days=[as_date(x) for x in days], spend=float(minority["spend"].sum()),
-            impressions=int(minority["impressions"].sum()), **ent,
-        ))
-    return out
+    return _several_per_account(
+        ctx, c, z[z["zone"] != "unknown"], "zone",
+        title=lambda values, whom: f"Time zones {' and '.join(values)} in one account — {whom}",
+        detail=lambda spans: f"The account's rows are reported in: {spans}.",
+    )

@@ -7,6 +7,8 @@ campaign-days come back.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import ibis
 import numpy as np
 import pandas as pd
@@ -72,15 +74,25 @@ def clicks_over_impressions(ctx: AuditContext, c: Check) -> list[Finding]:
     t = ctx.figures()
     bad = t.filter((t.clicks > t.impressions) & ~messaging(t))
     df = _frame(ctx, _by_campaign_day(bad, clicks=bad.clicks.sum()))
+    return _per_campaign(
+        ctx, c, df,
+        title=lambda sub, whom: f"{int(sub['rows'].sum())} row(s) with more clicks than impressions — {whom}",
+        detail=lambda sub: (f"{int(sub['clicks'].sum()):,} clicks against {int(sub['impressions'].sum()):,} "
+                            "impressions on these rows: CTR above 100 %."),
+    )
+
+
+def _per_campaign(ctx: AuditContext, c: Check, df: pd.DataFrame, *, title: Callable[[pd.DataFrame, str], str],
+                  detail: Callable[[pd.DataFrame], str], absolute: bool = False) -> list[Finding]:
+    """One finding per campaign from a frame of its bad days (few rows: the days that failed)."""
     out = []
     for k, sub in grouped(df, ["platform", "account_id", "campaign_id"]):
         ent = ctx.entity(k["platform"], k["account_id"], k["campaign_id"])
+        impressions = sub["impressions"].abs() if absolute else sub["impressions"]
         out.append(c.finding(
-            title=f"{int(sub['rows'].sum())} row(s) with more clicks than impressions — {who(ent)}",
-            detail=(f"{int(sub['clicks'].sum()):,} clicks against {int(sub['impressions'].sum()):,} "
-                    "impressions on these rows: CTR above 100 %."),
+            title=title(sub, who(ent)), detail=detail(sub),
             days=[as_date(x) for x in sub["day"]], spend=float(sub["spend"].sum()),
-            impressions=int(sub["impressions"].sum()),
+            impressions=int(impressions.sum()),
             files=sorted(set(sub["source_relation"].dropna().astype(str))), **ent,
         ))
     return out
@@ -97,18 +109,15 @@ def negative(ctx: AuditContext, c: Check) -> list[Finding]:
     cols = [m for m in NEGATIVE_MEASURES if m in t.columns]
     bad = t.filter(ibis.or_(*(t[m] < 0 for m in cols)))
     df = _frame(ctx, _by_campaign_day(bad, **{f"neg_{m}": (bad[m] < 0).sum() for m in cols}))
-    out = []
-    for k, sub in grouped(df, ["platform", "account_id", "campaign_id"]):
-        ent = ctx.entity(k["platform"], k["account_id"], k["campaign_id"])
-        which = [m for m in cols if sub[f"neg_{m}"].fillna(0).sum() > 0]
-        out.append(c.finding(
-            title=f"Negative {', '.join(which)} on {len(sub)} day(s) — {who(ent)}",
-            detail=f"{int(sub['rows'].sum())} row(s) hold a negative value in: {', '.join(which)}.",
-            days=[as_date(x) for x in sub["day"]], spend=float(sub["spend"].sum()),
-            impressions=int(sub["impressions"].abs().sum()),
-            files=sorted(set(sub["source_relation"].dropna().astype(str))), **ent,
-        ))
-    return out
+
+    def which(sub: pd.DataFrame) -> str:
+        return ", ".join(m for m in cols if sub[f"neg_{m}"].fillna(0).sum() > 0)
+
+    return _per_campaign(
+        ctx, c, df, absolute=True,
+        title=lambda sub, whom: f"Negative {which(sub)} on {len(sub)} day(s) — {whom}",
+        detail=lambda sub: f"{int(sub['rows'].sum())} row(s) hold a negative value in: {which(sub)}.",
+    )
 
 
 @check(
@@ -125,18 +134,12 @@ def conversions_over_clicks(ctx: AuditContext, c: Check) -> list[Finding]:
         spend=("spend_basis", "sum"), impressions=("impressions", "sum"), source_relation=("source_relation", "max"),
     )
     bad = g[(g["clicks_rows"] > 0) & (g["conversions"] >= 1) & (g["conversions"] > g["clicks"])]
-    out = []
-    for k, sub in grouped(bad, ["platform", "account_id", "campaign_id"]):
-        ent = ctx.entity(k["platform"], k["account_id"], k["campaign_id"])
-        out.append(c.finding(
-            title=f"More conversions than clicks on {len(sub)} day(s) — {who(ent)}",
-            detail=(f"{sub['conversions'].sum():,.1f} conversions against {int(sub['clicks'].sum()):,} "
-                    "clicks on these days."),
-            days=[as_date(x) for x in sub["day"]], spend=float(sub["spend"].sum()),
-            impressions=int(sub["impressions"].sum()),
-            files=sorted(set(sub["source_relation"].dropna().astype(str))), **ent,
-        ))
-    return out
+    return _per_campaign(
+        ctx, c, bad,
+        title=lambda sub, whom: f"More conversions than clicks on {len(sub)} day(s) — {whom}",
+        detail=lambda sub: (f"{sub['conversions'].sum():,.1f} conversions against {int(sub['clicks'].sum()):,} "
+                            "clicks on these days."),
+    )
 
 
 @check(
