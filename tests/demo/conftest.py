@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import pytest
 
-# The built demo workspace fixtures live in the root conftest so every test area can use them.
-from tests.conftest import demo_workspace_path  # noqa: F401  (re-exported for older imports)
-
 
 @pytest.fixture(scope="session")
 def demo_data():

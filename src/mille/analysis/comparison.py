@@ -144,20 +144,12 @@ def compare(
             f"the periods overlap ({before.label} and {after.label}): a day cannot be both before and after",
             hint="compare two separate periods, e.g. --before 2026-09 --after 2026-10",
         )
-    has_end = "period_end" in t.columns
-
-    def inside(p: Period) -> ir.BooleanValue:
-        end = t.period_end if has_end else t.date_day
-        return (t.date_day >= p.start) & (end <= p.end)
-
-    for text in [*catalogue.effective_filters(metric), *([filter] if filter else [])]:
-        t = t.filter(compile_filter(text, t, table))
-    in0, in1 = inside(before), inside(after)
+    t, in0, in1 = select_rows(t, table, catalogue, metric, before, after, filter=filter)
     aggs: dict[str, Any] = {"rows_0": in0.cast("int64").sum(), "rows_1": in1.cast("int64").sum()}
     for role, name in (("num", numerator), ("den", denominator)):
         if name is None:
             continue
-        value, keep = _measure_value(catalogue, name, t, table)
+        value, keep = measure_value(catalogue, name, t, table)
         for p, flag in ((0, in0), (1, in1)):
             aggs[f"{role}{p}"] = ibis.ifelse(flag & keep, value, 0).sum().fill_null(0)
     t = t.filter(in0 | in1)
@@ -182,7 +174,19 @@ def compare(
     return Comparison(leaves, numerator, denominator, tuple(dims), rows)
 
 
-def _measure_value(catalogue: Catalogue, name: str, t: ir.Table, table: Table) -> tuple[Any, Any]:
+def select_rows(
+    t: ir.Table, table: Table, catalogue: Catalogue, metric: Metric, before: Period, after: Period,
+    *, filter: str | None,
+) -> tuple[ir.Table, ir.BooleanValue, ir.BooleanValue]:
+    """The metric's own filters and the user's applied, plus "the row lies wholly inside the
+    before / after period" (a monthly or whole-range row cannot be split into days)."""
+    for text in [*catalogue.effective_filters(metric), *([filter] if filter else [])]:
+        t = t.filter(compile_filter(text, t, table))
+    end = t.period_end if "period_end" in t.columns else t.date_day
+    return t, (t.date_day >= before.start) & (end <= before.end), (t.date_day >= after.start) & (end <= after.end)
+
+
+def measure_value(catalogue: Catalogue, name: str, t: ir.Table, table: Table) -> tuple[Any, Any]:
     """The per-row value a measure sums (or counts) and the rows it keeps."""
     import ibis
 

@@ -8,7 +8,8 @@ headline's and each cause's before/after intervals come from per-day sums with t
 delta method for cost ratios), and the change's interval from MOVER. So ``mille report`` and
 ``mille explain`` give one answer to "is this change noise?".
 
-One grouped query: rows of the two periods, grouped by day and period, with one conditional
+One grouped query over the rows :func:`~mille.analysis.comparison.compare` selects (same
+filters, same periods): rows of the two periods, grouped by day and period, with one conditional
 numerator/denominator sum per cell (the total, then each cause's segment).
 """
 
@@ -19,10 +20,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from mille.analysis.comparison import _measure_value
+from mille.analysis.comparison import measure_value, select_rows
 from mille.analysis.intervals import is_noise, mover, rate_interval, ratio_interval
 from mille.analysis.leaves import MISSING
-from mille.metrics import Catalogue, Metric, compile_filter
+from mille.metrics import Catalogue, Metric
 from mille.periods import Period
 
 if TYPE_CHECKING:
@@ -62,14 +63,10 @@ def day_intervals(
 ) -> DayIntervals:
     import ibis
 
-    for text in [*catalogue.effective_filters(metric), *([filter] if filter else [])]:
-        t = t.filter(compile_filter(text, t, table))
-    end = t.period_end if "period_end" in t.columns else t.date_day
-    in0 = (t.date_day >= before.start) & (end <= before.end)
-    in1 = (t.date_day >= after.start) & (end <= after.end)
+    t, in0, in1 = select_rows(t, table, catalogue, metric, before, after, filter=filter)
     t = t.filter(in0 | in1).mutate(_period=ibis.ifelse(in0, 0, 1))
-    num_value, num_keep = _measure_value(catalogue, numerator, t, table)
-    den_value, den_keep = _measure_value(catalogue, denominator, t, table)
+    num_value, num_keep = measure_value(catalogue, numerator, t, table)
+    den_value, den_keep = measure_value(catalogue, denominator, t, table)
     conditions = [ibis.literal(True), *(_segment(t, s) for s in segments)]
     aggs: dict[str, Any] = {}
     for c, cond in enumerate(conditions):
