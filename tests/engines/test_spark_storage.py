@@ -80,8 +80,10 @@ def test_two_workspaces_in_one_process_keep_their_own_tables(tmp_path: Path) -> 
         assert sorted(ids) == [f"{name}{i}" for i in range(n)]
 
 
-def test_ingest_supersede_and_remove_agree_with_duckdb(tmp_path: Path) -> None:
-    """The ingest path end to end (insert, update, delete on Spark), DuckDB as the reference."""
+@pytest.mark.parametrize("chunks", [{}, {"stream_over": 0, "chunk_rows": 2}], ids=["whole", "streamed"])
+def test_ingest_supersede_and_remove_agree_with_duckdb(tmp_path: Path, chunks: dict) -> None:
+    """The ingest path end to end (insert, update, delete on Spark), DuckDB as the reference;
+    also with the files written in chunks of two rows, as a large file is."""
     require("spark")
     from mille.sources.held import list_sources, remove_source
     from mille.sources.ingest import ingest_paths
@@ -93,10 +95,10 @@ def test_ingest_supersede_and_remove_agree_with_duckdb(tmp_path: Path) -> None:
         init_workspace(tmp_path / engine, engine=engine)
         with Workspace.open(tmp_path / engine) as ws:
             assert ws.engine.name == engine
-            ingest_paths(ws, [campaign])
-            summary = ingest_paths(ws, [adsets])
+            ingest_paths(ws, [campaign], **chunks)
+            summary = ingest_paths(ws, [adsets], **chunks)
             after_ingest = totals(ws)
-            again = ingest_paths(ws, [adsets])  # the same bytes: skipped, nothing changes
+            again = ingest_paths(ws, [adsets], **chunks)  # the same bytes: skipped, nothing changes
             held = [(s.rows_counted, s.rows_held) for s in list_sources(ws).sources]
             removed = remove_source(ws, "adsets.csv")
             seen[engine] = (summary.changes[0].action, after_ingest, again.rows_written, held,

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _DUCK_TYPES = {"string": "VARCHAR", "date": "DATE", "int64": "BIGINT", "float64": "DOUBLE",
                "boolean": "BOOLEAN", "timestamp": "TIMESTAMP"}
+STORAGE_VERSION = "v1.3.0"
 ROW_GROUP_ROWS = 122_880  # DuckDB's row group: smaller inserts fill at most one
 
 
@@ -30,6 +31,15 @@ def _ident(name: str) -> str:
     if not _IDENT.match(name):
         raise ValueError(f"not an identifier: {name!r}")
     return f'"{name}"'
+
+
+def _once(data: pa.Table) -> pa.RecordBatchReader:
+    """The rows as a stream read once. DuckDB keeps what it scanned from Python alive until the
+    transaction ends; a table would pin every chunk of a large ingest (measured: 150 bytes a row,
+    1.5 GB over 10M rows), an exhausted stream pins nothing."""
+    import pyarrow as pa
+
+    return pa.RecordBatchReader.from_batches(data.schema, iter(data.to_batches()))
 
 
 class DuckDBEngine(Engine):
@@ -49,6 +59,11 @@ class DuckDBEngine(Engine):
         config: dict[str, Any] = {}
         if threads:
             config["threads"] = threads
+        if path is not None and not read_only and not path.exists():
+            # A new workspace file in the storage format of DuckDB 1.3 (mille needs 1.4 or later):
+            # its string compression (DICT_FSST) makes a 10M-row workspace 8% smaller than the
+            # default format, which older DuckDB releases could read.
+            config["storage_compatibility_version"] = STORAGE_VERSION
         try:
             self.con = ibis.duckdb.connect(database, read_only=read_only, **config)
         except duckdb.IOException as exc:
@@ -95,7 +110,7 @@ class DuckDBEngine(Engine):
             return
         cols = ", ".join(_ident(c) for c in data.column_names)
         view = "_mille_insert"
-        self._raw.register(view, data)
+        self._raw.register(view, _once(data))
         try:
             with self._one_writer(data.num_rows):
                 self._raw.execute(f"INSERT INTO {_ident(name)} ({cols}) SELECT {cols} FROM {view}")
@@ -108,7 +123,7 @@ class DuckDBEngine(Engine):
         cols = ", ".join(_ident(c) for c in [*data.column_names, *constants])
         select = ", ".join([*(_ident(c) for c in data.column_names), *("?" for _ in constants)])
         view = "_mille_insert"
-        self._raw.register(view, data)
+        self._raw.register(view, _once(data))
         try:
             with self._one_writer(data.num_rows):
                 self._raw.execute(f"INSERT INTO {_ident(name)} ({cols}) SELECT {select} FROM {view}", list(constants.values()))

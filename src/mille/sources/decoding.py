@@ -33,14 +33,20 @@ class Payload:
     container: str  # text, xlsx, parquet
     encoding: str = "utf-8"  # for text: utf-8, utf-8-sig, utf-16-le, utf-16-be, cp1252
     bom: int = 0
+    streamed: bool = False  # too large to hold: ``data`` is only the head (see mille.sources.stream)
 
     @property
     def name(self) -> str:
         return self.path.name
 
 
-def load(path: Path) -> Payload:
+def load(path: Path, *, stream_over: int | None = None) -> Payload:
+    """The file's bytes and what they are. A text or Parquet file larger than ``stream_over``
+    bytes is not held: only its head is read, and its hash computed in one pass."""
     try:
+        size = path.stat().st_size
+        if stream_over is not None and size > stream_over:
+            return _load_streamed(path)
         data = path.read_bytes()
     except FileNotFoundError:
         raise InputError("no such file", file=path, hint="check the path or the glob") from None
@@ -65,6 +71,23 @@ def load(path: Path) -> Payload:
         return Payload(path, data, digest, "parquet")
     encoding, bom = sniff_encoding(data, path)
     return Payload(path, data, digest, "text", encoding, bom)
+
+
+def _load_streamed(path: Path) -> Payload:
+    from mille.sources import stream
+
+    with path.open("rb") as f:
+        head = f.read(HEAD_BYTES)
+        f.seek(-len(PARQUET_MAGIC), 2)
+        last = f.read()
+    if head.startswith(PARQUET_MAGIC) and last == PARQUET_MAGIC:
+        digest, _ = stream.scan(path, "binary", 0)
+        return Payload(path, b"", digest, "parquet", streamed=True)
+    if head.startswith((XLSX_MAGIC, CFB_MAGIC)):
+        return load(path)  # workbooks are read whole
+    encoding, bom = sniff_encoding(head, path)
+    digest, encoding = stream.scan(path, encoding, bom)
+    return Payload(path, head, digest, "text", encoding, bom, streamed=True)
 
 
 def sniff_encoding(data: bytes, path: Path | None = None) -> tuple[str, int]:

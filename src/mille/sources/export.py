@@ -10,6 +10,7 @@ metadata, the totals rows and every warning.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -20,17 +21,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from mille.errors import IngestError, InputError
-from mille.sources import decoding
+from mille.sources import decoding, stream
 from mille.sources.delimited import Grid, read_delimited
+from mille.sources.facts import Chunks, FactsReader, Tally
 from mille.sources.format import Format, get_format
-from mille.sources.layout import detect_text, split_lines
+from mille.sources.layout import Layout, detect_text, split_lines
 from mille.sources.lookups import Lookups
-from mille.sources.numbers import parse_numbers
 from mille.sources.preamble import jsonable, parse_preamble
-from mille.sources.ratios import cross_check
-from mille.sources.totals import Reconciliation, parse_totals_measures, reconcile, totals_mask
-from mille.sources.unified import Options, build_table, unify
-from mille.sources.warehouse import TableRef, read_parquet, read_table
+from mille.sources.totals import Reconciliation
+from mille.sources.unified import Options
+from mille.sources.warehouse import TableRef, grid_from_table, read_parquet, read_table
 from mille.sources.workbook import read_workbook
 
 
@@ -57,19 +57,46 @@ class ParsedExport:
     warnings: list[str] = field(default_factory=list)
     lookup_kind: str | None = None
     crm: Any = None  # CRM exports: the records, touches and links read (mille.sources.crm_read.CrmRecords)
+    # A large file (see mille.sources.stream): its rows are read by chunks() and never held whole.
+    reader: FactsReader | None = None
+    source: Chunks | None = None
+    tally: Tally | None = None
+
+    @property
+    def streamed(self) -> bool:
+        return self.source is not None
+
+    def chunks(self) -> Iterator[pa.Table]:
+        """The unified rows, in chunks (one for a file read whole); counts them into ``tally``."""
+        self.tally = Tally()
+        if self.source is None:
+            self.tally.add(self.table)
+            yield self.table
+            return
+        assert self.reader is not None
+        for raw, rows in self.source():
+            table = self.reader.chunk(raw, rows)
+            self.tally.add(table)
+            yield table
+        self.reader.finish(self.source, self.tally)
 
     @property
     def rows(self) -> int:
-        return self.table.num_rows
+        return self.tally.rows if self.tally is not None else self.table.num_rows
 
     def date_range(self) -> tuple[date, date] | None:
-        if self.role != "facts" or self.table.num_rows == 0:
+        if self.role != "facts" or self.rows == 0:
             return None
+        if self.tally is not None:
+            assert self.tally.date_min is not None and self.tally.date_max is not None
+            return (self.tally.date_min, self.tally.date_max)
         return (pc.min(self.table.column("date_day")).as_py(), pc.max(self.table.column("period_end")).as_py())
 
     def spend_by_currency(self) -> dict[str, float]:
-        if self.role != "facts" or self.table.num_rows == 0:
+        if self.role != "facts" or self.rows == 0:
             return {}
+        if self.tally is not None:
+            return dict(self.tally.spend)
         t = self.table.select(["currency", "spend"]).group_by("currency").aggregate([("spend", "sum")])
         return {(c or "?"): float(s or 0.0) for c, s in zip(t.column("currency").to_pylist(),
                                                               t.column("spend_sum").to_pylist(), strict=True)}
@@ -122,8 +149,13 @@ def read_loaded(
     mapping: str | Path | None = None,
     lookups: Lookups | None = None,
     fmt_override: type[Format] | None = None,
+    chunk_rows: int = stream.CHUNK_ROWS,
 ) -> ParsedExport:
-    """:func:`read_export` for a file already loaded (and hashed) by :func:`decoding.load`."""
+    """:func:`read_export` for a file already loaded (and hashed) by :func:`decoding.load`.
+
+    A payload too large to hold (``payload.streamed``) gives an export whose rows are read, in
+    chunks of ``chunk_rows``, by :meth:`ParsedExport.chunks`; only its header is read here.
+    """
     if fmt_override is None and mapping is not None:
         from mille.sources.formats.generic import load_mapping
 
@@ -131,6 +163,9 @@ def read_loaded(
     elif fmt_override is None and format:
         fmt_override = get_format(format)
     file = payload.path
+    if payload.streamed:
+        return _read_streamed(payload, fmt_override, format, mapping, account_currency=account_currency,
+                              period=period, lookups=lookups, chunk_rows=chunk_rows)
     if payload.container == "xlsx":
         grid = read_workbook(payload, format_name=format)
     elif payload.container == "parquet":
@@ -144,7 +179,8 @@ def read_loaded(
                   account_currency=account_currency, period=period, lookups=lookups)
 
 
-def _read_text(payload: decoding.Payload, fmt_override: type[Format] | None, format_name: str | None) -> Grid:
+def _text_layout(payload: decoding.Payload, fmt_override: type[Format] | None,
+                 format_name: str | None) -> tuple[Layout, list[list[str]], str]:
     head = decoding.decode_head(payload)
     if fmt_override is not None and fmt_override.name in ("generic", "crm_generic"):
         from mille.sources.layout import DELIMITERS, best_layout, not_detected
@@ -158,22 +194,56 @@ def _read_text(payload: decoding.Payload, fmt_override: type[Format] | None, for
             raise not_detected(split_lines(head, ","), [fmt_override], file=payload.path, format_name="generic")
     else:
         layout = detect_text(head, format_name=format_name, file=payload.path)
-    preamble = split_lines(head, layout.delimiter, limit=layout.header_index)
+    return layout, split_lines(head, layout.delimiter, limit=layout.header_index), head
+
+
+def _read_text(payload: decoding.Payload, fmt_override: type[Format] | None, format_name: str | None) -> Grid:
+    layout, preamble, _ = _text_layout(payload, fmt_override, format_name)
     return read_delimited(payload, layout, preamble, layout.format.footer)
 
 
+def _read_streamed(payload: decoding.Payload, fmt_override: type[Format] | None, format_name: str | None,
+                   mapping: str | Path | None, *, chunk_rows: int, **options: Any) -> ParsedExport:
+    """The header of a large file now; its rows later, chunk by chunk (see ParsedExport.chunks)."""
+    path = payload.path
+    source: Chunks
+    if payload.container == "parquet":
+        grid = grid_from_table(stream.parquet_schema(path).empty_table(), file=path, format_name=format_name)
+        layout = grid.layout
+        source = lambda: stream.parquet_chunks(path, layout, chunk_rows=chunk_rows)  # noqa: E731
+    else:
+        layout, preamble, head = _text_layout(payload, fmt_override, format_name)
+        bounds = stream.body_bounds(path, head, layout, payload.encoding, payload.bom, layout.format.footer)
+        source = lambda: stream.text_chunks(path, layout, payload.encoding, bounds, chunk_rows=chunk_rows)  # noqa: E731
+        grid = Grid(pa.table({n: pa.array([], pa.string()) for n in layout.header}),
+                    np.zeros(0, dtype=np.int64), layout, preamble)
+    if fmt_override is not None and mapping is not None:
+        grid.layout.format = fmt_override
+    if grid.layout.format.role != "facts":  # CRM, lookup and reference tables are read whole
+        return read_loaded(decoding.load(path, stream_over=None), format=format_name, mapping=mapping,
+                           fmt_override=fmt_override, **options)
+    parsed = _parse(grid, path=str(path), name=path.name, file_hash=payload.file_hash,
+                    encoding=payload.encoding if payload.container == "text" else payload.container, **options,
+                    defer=True)
+    parsed.source = source
+    assert parsed.reader is not None
+    parsed.reader.whole = False
+    return parsed
+
+
 def _parse(grid: Grid, *, path: str, name: str, file_hash: str, encoding: str | None,
-           account_currency: str | None, period: tuple[date, date] | None, lookups: Lookups | None) -> ParsedExport:
+           account_currency: str | None, period: tuple[date, date] | None, lookups: Lookups | None,
+           defer: bool = False) -> ParsedExport:
     layout = grid.layout
     fmt = layout.format
     locale = layout.dialect.locale.neutral() if grid.native_numbers else layout.dialect.locale
     meta = parse_preamble(grid.preamble, month_first=locale.month_first)
     if grid.extra.get("sheet"):
         meta["sheet"] = grid.extra["sheet"]
-    raw, warnings = fmt.prepare(grid.raw, layout, meta)
+    raw, warnings = (grid.raw, []) if fmt.role == "facts" else fmt.prepare(grid.raw, layout, meta)
     warnings = list(warnings)
     rows = grid.row_numbers
-    if "rows" in meta and meta["rows"] != raw.num_rows:
+    if fmt.role != "facts" and "rows" in meta and meta["rows"] != raw.num_rows:  # facts: FactsReader.finish
         raise IngestError(
             f"the file says it has {meta['rows']} rows but {raw.num_rows} were found",
             file=path,
@@ -197,67 +267,19 @@ def _parse(grid: Grid, *, path: str, name: str, file_hash: str, encoding: str | 
         from mille.sources.crm_read import read_crm
 
         return read_crm(base, raw, rows, layout, locale, account_currency=account_currency)
-    mask = totals_mask(raw, layout, fmt.missing)
-    keep = pc.invert(mask)
-    kept, totals_raw = raw.filter(keep), raw.filter(mask)
-    mask_np = mask.to_numpy(zero_copy_only=False)
-    kept_rows, totals_rows = rows[~mask_np], rows[mask_np]
     options = Options(account_currency=account_currency, period=period, lookups=lookups)
-    unified = unify(kept, kept_rows, layout, locale, meta, options, file=path)
-    warnings += unified.warnings
     lineage = {"source_relation": name, "source_type": fmt.source_type, "source_format": fmt.name,
-               "ingest_id": None, "file_hash": file_hash, "level": unified.level, "superseded_by": None}
-    base.table = build_table(unified.columns, unified.rows, lineage, kept_rows)
-    base.level = unified.level
-    if fmt.platform is None and unified.rows:
-        platforms = pc.unique(base.table.column("platform")).to_pylist()
-        base.platform = platforms[0] if len(platforms) == 1 else None
-
-    def parse_total(column: pa.Array, measure: str) -> pa.Array:
-        return parse_numbers(column, locale, missing=fmt.missing, name=measure, file=path,
-                             row_numbers=totals_rows).values
-
-    totals_measures = parse_totals_measures(totals_raw, layout, parse_total, warnings)
-    base.reconciliations = reconcile(kept, unified.measures, totals_raw, totals_measures, totals_rows,
-                                     layout, fmt.missing)
-    base.totals = totals_raw.append_column("line", pa.array(totals_rows, pa.int64())) if totals_raw.num_rows else None
-    warnings += _reconciliation_warnings(base.reconciliations)
-    warnings += _check_ratios(kept, unified.measures, kept_rows, layout, locale, path)
-    if unified.rows == 0:
-        warnings.append("the file has a header but no data rows")
+               "ingest_id": None, "file_hash": file_hash, "level": None, "superseded_by": None}
+    base.reader = FactsReader(base, layout, locale, meta, options, lineage)
+    if defer:
+        return base
+    whole = (raw, rows)
+    base.table = base.reader.chunk(raw, rows)
+    base.reader.finish(lambda: iter([whole]), _tally_of(base.table))
     return base
 
 
-RATIO_CHECK_ROWS = 200_000
-
-
-def _check_ratios(kept: pa.Table, measures: dict[str, pa.Array], rows: np.ndarray, layout: Any,
-                  locale: Any, path: str) -> list[str]:
-    """Cross-check printed ratios on the first RATIO_CHECK_ROWS rows (a warning-only check:
-    enough rows to catch edited files and mis-mapped columns without re-parsing millions)."""
-    n = min(kept.num_rows, RATIO_CHECK_ROWS)
-    fmt = layout.format
-    printed, warnings = {}, []
-    for kind, header in layout.ratios.items():
-        try:
-            printed[kind] = parse_numbers(kept.column(header).slice(0, n), locale, missing=fmt.missing,
-                                          name=header, file=path, row_numbers=rows[:n]).values
-        except IngestError:
-            warnings.append(f"the {header} column is not readable as numbers; it was not cross-checked")
-    head = {m: v.slice(0, n) for m, v in measures.items()}
-    return warnings + cross_check(printed, head, rows[:n], layout.ratios)
-
-
-def _reconciliation_warnings(recs: list[Reconciliation]) -> list[str]:
-    off = [r for r in recs if not r.reconciled]
-    out: list[str] = []
-    for r in off[:5]:
-        out.append(
-            f"totals row `{r.label}` (line {r.line}) says {r.measure} {r.total_value:,.2f} but the "
-            f"{r.rows_covered} rows it covers sum to {r.rows_value:,.2f} (difference {r.difference:+,.2f}): "
-            "rows removed from the view, or edited?"
-        )
-    if len(off) > 5:
-        out.append(f"… and {len(off) - 5} more totals that do not match their rows")
-    return out
-
+def _tally_of(table: pa.Table) -> Tally:
+    tally = Tally()
+    tally.add(table)
+    return tally

@@ -1,10 +1,12 @@
-"""``ingest_paths``: read every export given, then write them to the workspace in one transaction.
+"""``ingest_paths``: read every export given and write them to the workspace in one transaction.
 
-Everything that can fail on bad input happens before the first write: every file is read and
-unified, converted to the reporting currency and matched against the naming convention. Then one
-transaction writes rows, resolves overlaps (see :mod:`mille.sources.overlaps`) and logs the
-ingest, its totals checks and its replacements. Whatever fails, the workspace is as it was.
-A file whose bytes are already held is skipped without being read again.
+Every file is first read and unified (a large one only its header: its rows are read chunk by
+chunk while it is written, so that memory holds one chunk, see :mod:`mille.sources.stream`).
+Then one transaction converts each chunk to the reporting currency, matches it against the naming
+convention and writes it, resolves overlaps (see :mod:`mille.sources.overlaps`) and logs the
+ingest, its totals checks and its replacements. Whatever fails, the transaction is rolled back
+and the workspace is as it was. A file whose bytes are already held is skipped without being
+read again.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import pyarrow.compute as pc
 
 from mille import schema
 from mille.errors import InputError
-from mille.sources import crm_ingest, decoding, overlaps
+from mille.sources import crm_ingest, decoding, overlaps, stream
 from mille.sources.currency import Rates
 from mille.sources.distinct import constant_label
 from mille.sources.export import ParsedExport, read_export, read_loaded
@@ -103,14 +105,19 @@ def ingest_paths(
     period: str | tuple[date, date] | None = None,
     mapping: str | Path | None = None,
     progress: bool = False,
+    stream_over: int = stream.STREAM_BYTES,
+    chunk_rows: int = stream.CHUNK_ROWS,
 ) -> IngestSummary:
-    """Ingest files, folders, globs and ``url::schema.table`` refs into ``ws`` as one transaction."""
+    """Ingest files, folders, globs and ``url::schema.table`` refs into ``ws`` as one transaction.
+
+    Text and Parquet files larger than ``stream_over`` bytes are read ``chunk_rows`` rows at a time.
+    """
     items = [_Item(t) for t in expand_paths(paths)]
     kwargs: dict[str, Any] = {"format": format, "account_currency": account_currency,
                               "period": period_arg(period), "mapping": mapping}
-    _read_all(items, held_hashes(ws), kwargs, progress)
+    _read_all(items, held_hashes(ws), kwargs, progress, stream_over=stream_over, chunk_rows=chunk_rows)
     _apply_lookups(items, kwargs)
-    naming = _convert_and_name(ws, [i for i in items if _is_new_facts(i)])
+    convert = _Converter(ws)
     for item in items:
         if _is_new_crm(item):
             crm_ingest.convert_amounts(ws, item.parsed)
@@ -127,7 +134,8 @@ def ingest_paths(
                 files.append(_file_entry(item, None))
                 continue
             assert item.parsed is not None
-            entry, file_changes, file_recs = _write(ws, item, f"ing{sequence:05d}-{item.parsed.file_hash[:8]}")
+            entry, file_changes, file_recs = _write(ws, item, f"ing{sequence:05d}-{item.parsed.file_hash[:8]}",
+                                                    convert)
             sequence += 1
             files.append(entry)
             changes += file_changes
@@ -144,7 +152,7 @@ def ingest_paths(
             changes += crm_changes
     return IngestSummary(
         workspace=str(ws.path), reporting_currency=ws.config.reporting_currency, files=files,
-        changes=changes, naming=naming, reconciliations=recs, rows_written=sum(f.rows for f in files),
+        changes=changes, naming=convert.report(), reconciliations=recs, rows_written=sum(f.rows for f in files),
         spend_reporting=sum(f.spend_reporting or 0.0 for f in files),
     )
 
@@ -157,7 +165,8 @@ def _is_new_facts(item: _Item) -> bool:
     return item.parsed is not None and item.parsed.role == "facts" and not item.skip
 
 
-def _read_all(items: list[_Item], held: set[str], kwargs: dict[str, Any], progress: bool) -> None:
+def _read_all(items: list[_Item], held: set[str], kwargs: dict[str, Any], progress: bool, *,
+              stream_over: int, chunk_rows: int) -> None:
     """Read and unify every export; files whose bytes are held are skipped unread."""
     seen: set[str] = set()
     with _progress(progress, len(items)) as step:
@@ -168,7 +177,7 @@ def _read_all(items: list[_Item], held: set[str], kwargs: dict[str, Any], progre
                 if item.parsed.file_hash in held:
                     item.skip = "already ingested (same content)"
                 continue
-            payload = decoding.load(Path(item.target))  # read and hashed once
+            payload = decoding.load(Path(item.target), stream_over=stream_over)  # read and hashed once
             item.file_hash = payload.file_hash
             if item.file_hash in held:
                 item.skip = "already ingested (same bytes)"
@@ -176,7 +185,7 @@ def _read_all(items: list[_Item], held: set[str], kwargs: dict[str, Any], progre
                 item.skip = "the same bytes were given twice in this call"
             else:
                 seen.add(item.file_hash)
-                item.parsed = read_loaded(payload, **kwargs)
+                item.parsed = read_loaded(payload, **kwargs, chunk_rows=chunk_rows)
 
 
 def _apply_lookups(items: list[_Item], kwargs: dict[str, Any]) -> None:
@@ -189,34 +198,41 @@ def _apply_lookups(items: list[_Item], kwargs: dict[str, Any]) -> None:
         return
     for item in items:
         if _is_new_facts(item) and item.parsed is not None and _uses_lookups(item.parsed):
-            item.parsed = read_export(item.target, **kwargs, lookups=lookups)
+            if item.parsed.streamed and item.parsed.reader is not None:
+                item.parsed.reader.options.lookups = lookups  # its rows are read later
+            else:
+                item.parsed = read_export(item.target, **kwargs, lookups=lookups)
 
 
-def _convert_and_name(ws: Workspace, facts: list[_Item]) -> NamingReport | None:
-    """spend_reporting from the workspace's rates, and the naming convention's dimensions."""
-    rates = Rates(ws.config.fx, ws.config.reporting_currency, ws.path)
-    convention = ws.config.naming_convention
-    names_seen: set[str] = set()
-    unmatched: set[str] = set()
-    unmatched_rows = 0
-    for item in facts:
-        p = item.parsed
-        assert p is not None
-        table = p.table
-        converted = rates.convert(table.column("spend").combine_chunks(), table.column("currency").combine_chunks(),
-                                  table.column("date_day").combine_chunks(), file=p.path)
+class _Converter:
+    """spend_reporting from the workspace's rates, and the naming convention's dimensions, chunk
+    by chunk; counts the campaign names matched for the report."""
+
+    def __init__(self, ws: Workspace) -> None:
+        self.rates = Rates(ws.config.fx, ws.config.reporting_currency, ws.path)
+        self.convention = ws.config.naming_convention
+        self.names: set[str] = set()
+        self.unmatched: set[str] = set()
+        self.unmatched_rows = 0
+
+    def __call__(self, table: pa.Table, file: str) -> pa.Table:
+        converted = self.rates.convert(table.column("spend").combine_chunks(), table.column("currency").combine_chunks(),
+                                       table.column("date_day").combine_chunks(), file=file)
         table = table.set_column(table.schema.get_field_index("spend_reporting"), "spend_reporting", converted)
-        if convention is not None:
-            table, outcome = apply_convention(table, convention)
-            names_seen.update(outcome.checked)
-            unmatched.update(outcome.unmatched)
-            unmatched_rows += outcome.unmatched_rows
-        p.table = table
-    if convention is None:
-        return None
-    return NamingReport(pattern=convention.pattern, applies_to=convention.applies_to, names=len(names_seen),
-                        matched=len(names_seen - unmatched), unmatched=sorted(unmatched),
-                        unmatched_rows=unmatched_rows)
+        if self.convention is not None:
+            table, outcome = apply_convention(table, self.convention)
+            self.names.update(outcome.checked)
+            self.unmatched.update(outcome.unmatched)
+            self.unmatched_rows += outcome.unmatched_rows
+        return table
+
+    def report(self) -> NamingReport | None:
+        c = self.convention
+        if c is None:
+            return None
+        return NamingReport(pattern=c.pattern, applies_to=c.applies_to, names=len(self.names),
+                            matched=len(self.names - self.unmatched), unmatched=sorted(self.unmatched),
+                            unmatched_rows=self.unmatched_rows)
 
 
 def _uses_lookups(p: ParsedExport) -> bool:
@@ -224,24 +240,34 @@ def _uses_lookups(p: ParsedExport) -> bool:
     return bool(fmt.joins) or fmt.uses_lookups
 
 
-def _write(ws: Workspace, item: _Item, ingest_id: str) -> tuple[FileIngest, list[SliceChange], list[ReconciliationRow]]:
+def _write(ws: Workspace, item: _Item, ingest_id: str,
+           convert: _Converter) -> tuple[FileIngest, list[SliceChange], list[ReconciliationRow]]:
     p = item.parsed
     assert p is not None
-    table = p.table
-    n = table.num_rows
-    table = table.set_column(table.schema.get_field_index("ingest_id"), "ingest_id", constant_label(ingest_id, n))
-    table, found = overlaps.resolve(ws, table, ingest_id) if n else (table, [])
-    _insert(ws, table)
-    spend_reporting = float(pc.sum(table.column("spend_reporting")).as_py() or 0.0)
+    spend = spend_reporting = 0.0
+    accounts: set[str] = set()
+    for chunk in p.chunks():
+        n = chunk.num_rows
+        if n == 0:
+            continue
+        chunk = convert(chunk, p.path)
+        chunk = chunk.set_column(chunk.schema.get_field_index("ingest_id"), "ingest_id", constant_label(ingest_id, n))
+        _insert(ws, chunk)
+        spend += float(pc.sum(chunk.column("spend")).as_py() or 0.0)
+        spend_reporting += float(pc.sum(chunk.column("spend_reporting")).as_py() or 0.0)
+        accounts |= _accounts(chunk)
+    assert p.tally is not None
+    p.table = p.table.schema.empty_table()  # written: the tally answers for the rows from here on
+    n = p.tally.rows
+    found = overlaps.resolve(ws, p.tally.slice_list(), ingest_id) if n else []
     rng = p.date_range()
-    accounts = _accounts(table)
     now = datetime.now(UTC).replace(tzinfo=None)
     log = {
         "ingest_id": ingest_id, "started_at": now, "source_relation": p.source_relation, "path": p.path,
         "file_hash": p.file_hash, "source_format": p.format, "target_table": "ad_performance",
-        "platform": p.platform, "account_ids": accounts, "level": p.level,
+        "platform": p.platform, "account_ids": ",".join(sorted(accounts)) or None, "level": p.level,
         "date_min": rng[0] if rng else None, "date_max": rng[1] if rng else None, "rows": n,
-        "spend": float(pc.sum(table.column("spend")).as_py() or 0.0), "status": "ingested",
+        "spend": spend, "status": "ingested",
         "warnings": json.dumps(p.warnings, ensure_ascii=False), "metadata": json.dumps(p.metadata, ensure_ascii=False),
     }
     ws.engine.insert("ingests", _rows_table(schema.INGESTS, [log]))
@@ -264,7 +290,6 @@ def _write(ws: Workspace, item: _Item, ingest_id: str) -> tuple[FileIngest, list
     warnings = list(p.warnings)
     warnings += [f"{c.other_source}: rows reached outside this export's days and were replaced whole"
                  for c in changes if c.partial and c.action == "replaced"]
-    item.parsed.table = table
     return _file_entry(item, ingest_id, spend_reporting, warnings), changes, recs
 
 
@@ -327,10 +352,9 @@ def _file_entry(item: _Item, ingest_id: str | None, spend_reporting: float | Non
     )
 
 
-def _accounts(table: pa.Table) -> str | None:
+def _accounts(table: pa.Table) -> set[str]:
     ids = pc.unique(pc.coalesce(table.column("account_id"), table.column("account_name"))).to_pylist()
-    named = sorted(str(i) for i in ids if i is not None)
-    return ",".join(named) if named else None
+    return {str(i) for i in ids if i is not None}
 
 
 def _rows_table(spec: schema.Table, rows: list[dict[str, Any]]) -> pa.Table:

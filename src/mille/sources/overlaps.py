@@ -23,9 +23,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-import pyarrow as pa
-import pyarrow.compute as pc
-
 from mille.workspace import Workspace
 
 _MIN, _MAX = date(1, 1, 1), date(9999, 12, 31)
@@ -50,23 +47,24 @@ class Change:
     measures: dict[str, float | None] = field(default_factory=dict)
 
 
-def slices(table: pa.Table) -> list[dict[str, Any]]:
-    keys = ["platform", "account_id", "account_name", "level"]
-    grouped = table.group_by(keys, use_threads=False).aggregate([("date_day", "min"), ("period_end", "max")])
-    return grouped.to_pylist()
-
-
 def _account_where(s: dict[str, Any]) -> dict[str, Any]:
     if s["account_id"] is not None:
         return {"account_id": s["account_id"]}
     return {"account_id": None, "account_name": s["account_name"]}
 
 
-def resolve(ws: Workspace, table: pa.Table, ingest_id: str) -> tuple[pa.Table, list[Change]]:
-    """Replace or supersede what the new rows overlap; returns the (maybe marked) new rows."""
+def resolve(ws: Workspace, slices: list[dict[str, Any]], ingest_id: str) -> list[Change]:
+    """Replace or supersede what the new rows, already written as ``ingest_id``, overlap.
+
+    ``slices``: the new rows' platforms, accounts and levels with their first and last days
+    (:meth:`mille.sources.facts.Tally.slice_list`). Working on the written rows, not on rows in
+    memory, lets a large file be written chunk by chunk before its overlaps are known.
+    """
     changes: list[Change] = []
-    held = ws.engine.table("ad_performance")
-    for s in slices(table):
+    table = ws.engine.table("ad_performance")
+    held = table.filter(table.ingest_id != ingest_id)
+    new = table.filter(table.ingest_id == ingest_id)
+    for s in slices:
         start, end = s["date_day_min"], s["period_end_max"]
         account = s["account_id"] if s["account_id"] is not None else s["account_name"]
         base = {"platform": s["platform"], **_account_where(s)}
@@ -76,7 +74,7 @@ def resolve(ws: Workspace, table: pa.Table, ingest_id: str) -> tuple[pa.Table, l
         if int(ws.engine.scalar(expr.count())) == 0:
             continue  # nothing held for these days: the common case, one cheap query
         if s["account_id"] is None and s["account_name"] is None:
-            expr = _sharing_campaigns(ws, expr, table, s)
+            expr = _sharing_campaigns(ws, expr, new, s)
         summary = ws.engine.to_arrow(
             expr.group_by(["ingest_id", "source_relation", "level"]).aggregate(
                 rows=expr.count(),
@@ -85,7 +83,7 @@ def resolve(ws: Workspace, table: pa.Table, ingest_id: str) -> tuple[pa.Table, l
                 date_min=expr.date_day.min(),
                 date_max=expr.period_end.max(),
                 active=(expr.superseded_by.isnull()).cast("int64").sum(),
-            )
+            ).order_by(["ingest_id", "level"])  # the changes in a stable order
         ).to_pylist()
         window = {"date_day": (_MIN, end), "period_end": (start, _MAX)}
         for old in summary:
@@ -102,12 +100,13 @@ def resolve(ws: Workspace, table: pa.Table, ingest_id: str) -> tuple[pa.Table, l
             elif s["level"] == "breakdown" and old["level"] != "breakdown":
                 if not old["active"]:
                     continue
-                mask = _slice_mask(table, s, old["date_min"], old["date_max"])
-                table = _mark(table, mask, old["ingest_id"])
-                new_rows = int(pc.sum(mask).as_py() or 0)
-                changes.append(Change(**{**common, "action": "excluded", "level": "breakdown", "rows": new_rows,
-                                         "measures": {},
-                                         "spend": float(pc.sum(pc.filter(table["spend"], mask)).as_py() or 0.0)}))
+                where = {**base, "level": s["level"], "ingest_id": ingest_id,
+                         "date_day": (_MIN, old["date_max"]), "period_end": (old["date_min"], _MAX)}
+                marked = _slice(new, s, old["date_min"], old["date_max"])
+                spend = float(ws.engine.scalar(marked.spend.sum()) or 0.0)
+                n = ws.engine.update("ad_performance", {"superseded_by": old["ingest_id"]}, where)
+                changes.append(Change(**{**common, "action": "excluded", "level": "breakdown", "rows": n,
+                                         "measures": {}, "spend": spend}))
             else:
                 if not old["active"]:
                     continue
@@ -115,14 +114,15 @@ def resolve(ws: Workspace, table: pa.Table, ingest_id: str) -> tuple[pa.Table, l
                                      {**base, "level": old["level"], "ingest_id": old["ingest_id"],
                                       "superseded_by": None, **window})
                 changes.append(Change(**{**common, "action": "superseded", "rows": n}))
-    return table, changes
+    return changes
 
 
-def _sharing_campaigns(ws: Workspace, expr: Any, table: pa.Table, s: dict[str, Any]) -> Any:
+def _sharing_campaigns(ws: Workspace, expr: Any, new: Any, s: dict[str, Any]) -> Any:
     """Rows of unnamed-account ingests that share at least one campaign with the new slice."""
-    mask = _slice_mask(table, s, _MIN, _MAX)
-    ids = [v for v in pc.unique(pc.filter(table["campaign_id"], mask)).to_pylist() if v is not None]
-    names = [v for v in pc.unique(pc.filter(table["campaign_name"], mask)).to_pylist() if v is not None]
+    rows = _slice(new, s, _MIN, _MAX)
+    campaigns = ws.engine.to_arrow(rows.select("campaign_id", "campaign_name").distinct())
+    ids = [v for v in campaigns.column("campaign_id").to_pylist() if v is not None]
+    names = [v for v in campaigns.column("campaign_name").to_pylist() if v is not None]
     if not ids and not names:
         return expr  # an account-level file: nothing to tell accounts apart by
     shared = expr.filter(expr.campaign_id.isin(ids) | expr.campaign_name.isin(names))
@@ -130,19 +130,10 @@ def _sharing_campaigns(ws: Workspace, expr: Any, table: pa.Table, s: dict[str, A
     return expr.filter(expr.ingest_id.isin(found))
 
 
-def _slice_mask(table: pa.Table, s: dict[str, Any], start: date, end: date) -> pa.Array:
-    """The new rows of slice ``s`` whose days overlap [start, end]."""
-    mask = pc.and_(pc.equal(table["level"], s["level"]), pc.equal(table["platform"], s["platform"]))
+def _slice(rows: Any, s: dict[str, Any], start: date, end: date) -> Any:
+    """The rows of slice ``s`` whose days overlap [start, end]."""
+    expr = rows.filter(rows.level == s["level"], rows.platform == s["platform"],
+                       rows.date_day <= end, rows.period_end >= start)
     for column, value in _account_where(s).items():
-        test = pc.is_null(table[column]) if value is None else pc.fill_null(pc.equal(table[column], value), False)
-        mask = pc.and_(mask, test)
-    overlap = pc.and_(pc.less_equal(table["date_day"], pa.scalar(end, pa.date32())),
-                      pc.greater_equal(table["period_end"], pa.scalar(start, pa.date32())))
-    return pc.and_(mask, overlap).combine_chunks() if isinstance(mask, pa.ChunkedArray) else pc.and_(mask, overlap)
-
-
-def _mark(table: pa.Table, mask: pa.Array, by: str) -> pa.Table:
-    position = table.schema.get_field_index("superseded_by")
-    current = table.column(position).combine_chunks()
-    marked = pc.if_else(mask, pa.scalar(by, pa.string()), current)
-    return table.set_column(position, "superseded_by", marked)
+        expr = expr.filter(expr[column].isnull() if value is None else expr[column] == value)
+    return expr

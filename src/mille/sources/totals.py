@@ -100,27 +100,16 @@ def _scope(row: dict[str, Any], label_field: str | None, label_value: str | None
     return scope
 
 
-def reconcile(
-    kept_raw: pa.Table,
-    kept_measures: dict[str, pa.Array],
-    totals_raw: pa.Table,
-    totals_measures: dict[str, pa.Array],
-    totals_lines: np.ndarray,
-    layout: Layout,
-    missing: tuple[str, ...],
-) -> list[Reconciliation]:
-    """Compare every totals row with the sum of the kept rows it covers."""
-    if totals_raw.num_rows == 0:
-        return []
+def scopes_of(totals_raw: pa.Table, layout: Layout, missing: tuple[str, ...]) -> tuple[list[str], list[dict[str, str] | None]]:
+    """Each totals row's label and the cells that say which rows it covers (None: it cannot be
+    reconciled, e.g. ``Total: Search`` in a report without a Campaign type column)."""
     rule = layout.format.totals
     compiled = [(re.compile(rx, re.IGNORECASE), field) for rx, field in rule.labels]
     label_cols = list(totals_raw.column_names[: rule.label_columns])
-    rows = totals_raw.to_pylist()
-    measures = [m for m in RECONCILED_MEASURES if m in kept_measures and m in totals_measures]
     missing_set = {m.strip() for m in missing}
     scopes: list[dict[str, str] | None] = []
     labels: list[str] = []
-    for row in rows:
+    for row in totals_raw.to_pylist():
         label, field, value, used_cols = "", None, None, set()
         for name in label_cols:
             cell = str(row.get(name) or "").strip()
@@ -137,11 +126,29 @@ def reconcile(
             label = _summary_label(row, layout, rule.subtotal_value)
         labels.append(label)
         scopes.append(_scope(row, field if value else None, value, layout, missing_set, used_cols))
-    sums = _covered_sums(kept_raw, kept_measures, [s or {} for s in scopes], measures)
+    return labels, scopes
+
+
+def reconciled_measures(kept_measures: dict[str, pa.Array], totals_measures: dict[str, pa.Array]) -> list[str]:
+    return [m for m in RECONCILED_MEASURES if m in kept_measures and m in totals_measures]
+
+
+Sums = list[tuple[int, dict[str, float]]]
+
+
+def add_sums(a: Sums, b: Sums) -> Sums:
+    """Covered rows and sums of two sets of rows (two chunks of one file), added."""
+    return [(na + nb, {m: va.get(m, 0.0) + vb.get(m, 0.0) for m in {*va, *vb}})
+            for (na, va), (nb, vb) in zip(a, b, strict=True)]
+
+
+def compare(labels: list[str], scopes: list[dict[str, str] | None], sums: Sums, measures: list[str],
+            totals_measures: dict[str, pa.Array], totals_lines: np.ndarray) -> list[Reconciliation]:
+    """Every totals row against the sum of the kept rows it covers."""
     out: list[Reconciliation] = []
     for i, (label, scope) in enumerate(zip(labels, scopes, strict=True)):
         if scope is None:
-            continue  # e.g. `Total: Search` in a report without a Campaign type column
+            continue
         covered, values = sums[i]
         for m in measures:
             total = totals_measures[m][i].as_py()
@@ -164,9 +171,9 @@ def _summary_label(row: dict[str, Any], layout: Layout, subtotal: str | None) ->
     return "Account summary"
 
 
-def _covered_sums(
+def covered_sums(
     kept_raw: pa.Table, kept_measures: dict[str, pa.Array], scopes: list[dict[str, str]], measures: list[str]
-) -> list[tuple[int, dict[str, float]]]:
+) -> Sums:
     """For each scope, (rows covered, sum of each measure) — one group-by per set of scope keys."""
     data = {m: pc.fill_null(kept_measures[m].cast(pa.float64()), 0.0) for m in measures}
     out: list[tuple[int, dict[str, float]]] = [(0, {}) for _ in scopes]
