@@ -111,13 +111,15 @@ def test_memory_holds_one_chunk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     write = ingest._insert
 
     def spy(ws: Workspace, table: pa.Table) -> None:
-        seen.append(pa.total_allocated_bytes())
+        seen.append(pa.total_allocated_bytes() - base)  # what this ingest holds, not earlier tests
         write(ws, table)
 
     monkeypatch.setattr(ingest, "_insert", spy)
     for name, kwargs in (("whole", {}), ("streamed", {"stream_over": 0, "chunk_rows": 8_000})):
         ws_path = make_workspace(tmp_path / name)
         seen.clear()
+        gc.collect()
+        base = pa.total_allocated_bytes()
         with Workspace.open(ws_path) as ws:
             summary = ingest_paths(ws, [big], **kwargs)
         assert summary.rows_written == 200_000
@@ -192,3 +194,27 @@ def test_a_truncated_row_in_a_streamed_file_names_its_line(tmp_path: Path) -> No
     with Workspace.open(make_workspace(tmp_path / "ws")) as ws, pytest.raises(InputError) as caught:
         ingest_paths(ws, [path], stream_over=0, chunk_rows=500)
     assert "wrong number of cells" in str(caught.value)
+
+
+def test_many_files_adding_up_to_the_limit_are_all_read_when_written(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    # Twelve small monthly files in one call: none is large, but together they are, so each is
+    # read chunk by chunk as it is written instead of all twelve being held before the first write.
+    from mille.sources import stream
+
+    files = [_csv(tmp_path / f"m{i:02d}.csv", 200 + i) for i in range(12)]  # twelve different files
+    total = sum(f.stat().st_size for f in files)
+    opened: list[Path] = []
+    real = stream.text_chunks
+
+    def spy(path: Path, *args: Any, **kwargs: Any) -> Any:
+        opened.append(path)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(stream, "text_chunks", spy)
+    with Workspace.open(make_workspace(tmp_path / "small")) as ws:
+        ingest_paths(ws, files[:1], stream_over=total // 2)
+    assert opened == []  # one small file: read whole
+    with Workspace.open(make_workspace(tmp_path / "many")) as ws:
+        summary = ingest_paths(ws, files, stream_over=total // 2)
+    assert sorted(opened) == files and summary.rows_written == sum(200 + i for i in range(12))

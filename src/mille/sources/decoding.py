@@ -21,6 +21,7 @@ XLSX_MAGIC = b"PK\x03\x04"
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE: legacy .xls or an encrypted .xlsx
 PARQUET_MAGIC = b"PAR1"
 HEAD_BYTES = 256 * 1024
+_BLANK = b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"
 
 
 @dataclass
@@ -55,10 +56,7 @@ def load(path: Path, *, stream_over: int | None = None) -> Payload:
     except PermissionError:
         raise InputError("cannot read the file (permission denied)", file=path) from None
     digest = hashlib.sha256(data).hexdigest()
-    if not data[:4096].strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe") and not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
-        raise InputError(
-            "the file is empty", file=path, hint="download the export again; it has no header and no rows"
-        )
+    _check_not_empty(data, path)
     if data.startswith(CFB_MAGIC):
         raise InputError(
             "this is a password-protected workbook or a legacy .xls file, which mille cannot open",
@@ -73,13 +71,22 @@ def load(path: Path, *, stream_over: int | None = None) -> Payload:
     return Payload(path, data, digest, "text", encoding, bom)
 
 
+def _check_not_empty(data: bytes, path: Path) -> None:
+    if not data[:4096].strip(_BLANK) and not data.strip(_BLANK):
+        raise InputError(
+            "the file is empty", file=path, hint="download the export again; it has no header and no rows"
+        )
+
+
 def _load_streamed(path: Path) -> Payload:
     from mille.sources import stream
 
     with path.open("rb") as f:
         head = f.read(HEAD_BYTES)
-        f.seek(-len(PARQUET_MAGIC), 2)
+        f.seek(-min(len(PARQUET_MAGIC), len(head)), 2)
         last = f.read()
+    if len(head) < HEAD_BYTES:  # the whole file is in the head
+        _check_not_empty(head, path)
     if head.startswith(PARQUET_MAGIC) and last == PARQUET_MAGIC:
         digest, _ = stream.scan(path, "binary", 0)
         return Payload(path, b"", digest, "parquet", streamed=True)

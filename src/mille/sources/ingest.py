@@ -167,8 +167,12 @@ def _is_new_facts(item: _Item) -> bool:
 
 def _read_all(items: list[_Item], held: set[str], kwargs: dict[str, Any], progress: bool, *,
               stream_over: int, chunk_rows: int) -> None:
-    """Read and unify every export; files whose bytes are held are skipped unread."""
+    """Read and unify every export; files whose bytes are held are skipped unread. Large files,
+    and every file of a call whose files add up to more than ``stream_over`` bytes, are read
+    header first and their rows when they are written, so a call holds one chunk of rows."""
     seen: set[str] = set()
+    if _total_bytes(items) > stream_over:
+        stream_over = 0
     with _progress(progress, len(items)) as step:
         for item in items:
             step(item.target)
@@ -186,6 +190,15 @@ def _read_all(items: list[_Item], held: set[str], kwargs: dict[str, Any], progre
             else:
                 seen.add(item.file_hash)
                 item.parsed = read_loaded(payload, **kwargs, chunk_rows=chunk_rows)
+
+
+def _total_bytes(items: list[_Item]) -> int:
+    total = 0
+    for item in items:
+        path = Path(item.target)
+        if TableRef.parse(item.target) is None and path.is_file():
+            total += path.stat().st_size
+    return total
 
 
 def _apply_lookups(items: list[_Item], kwargs: dict[str, Any]) -> None:

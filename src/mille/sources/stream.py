@@ -29,7 +29,9 @@ from mille.errors import InputError
 from mille.sources.layout import Layout
 
 STREAM_BYTES = 64 << 20  # files larger than this are read in chunks
-CHUNK_ROWS = 1_000_000
+# Eight of DuckDB's 122,880-row row groups: a chunk that ends mid-group leaves a partly filled
+# group behind, and the 10M-row workspace file grew from 195 to 219 MB with 1,000,000-row chunks.
+CHUNK_ROWS = 983_040
 _READ_BLOCK = 16 << 20
 _TAIL_BYTES = 1 << 20
 _LINE = re.compile(r"\r\n|\n|\r")
@@ -85,7 +87,10 @@ class _Body:
         self._file.seek(start)
         self._left = end - start
         utf8 = encoding == "utf-8"
-        self._decoder = None if utf8 else codecs.getincrementaldecoder(encoding)(errors="strict")
+        # cp1252 is the last resort for text that is not UTF-8: its five unassigned bytes are
+        # replaced, as on the whole-file path; UTF-16 must decode.
+        errors = "replace" if encoding == "cp1252" else "strict"
+        self._decoder = None if utf8 else codecs.getincrementaldecoder(encoding)(errors=errors)
         self.closed = False
 
     def read(self, size: int = -1) -> bytes:
