@@ -61,7 +61,7 @@ class DuckDBEngine(Engine):
             config["threads"] = threads
         if path is not None and not read_only and not path.exists():
             # A new workspace file in the storage format of DuckDB 1.3 (mille needs 1.4 or later):
-            # its string compression (DICT_FSST) makes the 10M-row benchmark's workspace 195 MB
+            # its string compression (DICT_FSST) makes the 10M-row benchmark's CSV a 195 MB workspace
             # instead of 212 MB in the default format, which older DuckDB releases could read.
             config["storage_compatibility_version"] = STORAGE_VERSION
         try:

@@ -29,9 +29,7 @@ from mille.errors import InputError
 from mille.sources.layout import Layout
 
 STREAM_BYTES = 64 << 20  # files larger than this are read in chunks
-# Eight of DuckDB's 122,880-row row groups: a chunk that ends mid-group leaves a partly filled
-# group behind, and the 10M-row workspace file grew from 195 to 219 MB with 1,000,000-row chunks.
-CHUNK_ROWS = 983_040
+CHUNK_ROWS = 1_000_000
 _READ_BLOCK = 16 << 20
 _TAIL_BYTES = 1 << 20
 _LINE = re.compile(r"\r\n|\n|\r")
