@@ -169,7 +169,8 @@ def _numbered(table: pa.Table, first: int) -> tuple[pa.Table, np.ndarray]:
 
 def _bad_row(bad: list[Any], width: int, path: Path, first_line: int) -> InputError:
     row = bad[0]
-    line = first_line + row.number - 1 if getattr(row, "number", None) else None
+    number = getattr(row, "number", None)  # the row's line in the body; -1 when pyarrow cannot tell
+    line = first_line + number - 1 if number is not None and number > 0 else None
     return InputError(
         f"a row has the wrong number of cells: {row.actual_columns} cells where the header has {width}",
         file=path, line=line, value=(row.text or "")[:80], expected=f"{width} cells per row, like the header",
