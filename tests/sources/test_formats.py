@@ -174,3 +174,12 @@ def test_account_currency_must_be_a_code(tmp_path: Path) -> None:
         read_export(path, account_currency="dollars")
     parsed = read_export(path, account_currency="eur")
     assert set(parsed.table.column("currency").to_pylist()) == {"EUR"}
+
+
+def test_ids_lose_excel_brackets_and_spreadsheet_decimals_only_where_they_have_them() -> None:
+    from mille.sources.unified import _clean_id
+
+    ids = pa.array(["123.0", "[45]", "abc.0", "7", None, "[x]", "1.05"])
+    assert _clean_id(ids).to_pylist() == ["123", "45", "abc.0", "7", None, "x", "1.05"]
+    clean = pa.array(["1", "2"])
+    assert _clean_id(clean) is clean  # nothing to clean: the column as read

@@ -114,8 +114,13 @@ def unify(kept: pa.Table, rows: np.ndarray, layout: Layout, locale: Locale, meta
 
 def _clean_id(ids: pa.Array) -> pa.Array:
     # Microsoft grids wrap ids in brackets so Excel keeps them; spreadsheets add `.0` to numbers.
-    ids = pc.replace_substring_regex(ids, r"^\[(.*)\]$", r"\1")
-    return pc.replace_substring_regex(ids, r"^(\d+)\.0$", r"\1")
+    # The regexes run only when a cheap prefix/suffix test finds such an id: on millions of clean
+    # ids they were a tenth of an ingest's time.
+    if pc.any(pc.starts_with(ids, "[")).as_py():
+        ids = pc.replace_substring_regex(ids, r"^\[(.*)\]$", r"\1")
+    if pc.any(pc.ends_with(ids, ".0")).as_py():
+        ids = pc.replace_substring_regex(ids, r"^(\d+)\.0$", r"\1")
+    return ids
 
 
 def _dates(cols: dict[str, pa.Array], kept: pa.Table, rows: np.ndarray, layout: Layout, locale: Locale,
