@@ -18,7 +18,6 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from mille.errors import IngestError, InputError
 from mille.sources import decoding, stream
@@ -67,13 +66,13 @@ class ParsedExport:
         return self.source is not None
 
     def chunks(self) -> Iterator[pa.Table]:
-        """The unified rows, in chunks (one for a file read whole); counts them into ``tally``."""
-        self.tally = Tally()
+        """The unified rows, in chunks (one for a file read whole); a large file's are counted
+        into ``tally`` as they are read (a file read whole was counted when it was read)."""
         if self.source is None:
-            self.tally.add(self.table)
             yield self.table
             return
         assert self.reader is not None
+        self.tally = Tally()
         for raw, rows in self.source():
             table = self.reader.chunk(raw, rows)
             self.tally.add(table)
@@ -82,24 +81,17 @@ class ParsedExport:
 
     @property
     def rows(self) -> int:
+        """Rows read: ad rows counted in ``tally``, the table's rows for other roles."""
         return self.tally.rows if self.tally is not None else self.table.num_rows
 
     def date_range(self) -> tuple[date, date] | None:
-        if self.role != "facts" or self.rows == 0:
+        t = self.tally
+        if self.role != "facts" or t is None or t.date_min is None or t.date_max is None:
             return None
-        if self.tally is not None:
-            assert self.tally.date_min is not None and self.tally.date_max is not None
-            return (self.tally.date_min, self.tally.date_max)
-        return (pc.min(self.table.column("date_day")).as_py(), pc.max(self.table.column("period_end")).as_py())
+        return (t.date_min, t.date_max)
 
     def spend_by_currency(self) -> dict[str, float]:
-        if self.role != "facts" or self.rows == 0:
-            return {}
-        if self.tally is not None:
-            return dict(self.tally.spend)
-        t = self.table.select(["currency", "spend"]).group_by("currency").aggregate([("spend", "sum")])
-        return {(c or "?"): float(s or 0.0) for c, s in zip(t.column("currency").to_pylist(),
-                                                              t.column("spend_sum").to_pylist(), strict=True)}
+        return dict(self.tally.spend) if self.role == "facts" and self.tally is not None else {}
 
 
 def read_export(
@@ -213,8 +205,6 @@ def _read_streamed(payload: decoding.Payload, fmt_override: type[Format] | None,
         source = lambda: stream.parquet_chunks(path, layout, chunk_rows=chunk_rows)  # noqa: E731
     else:
         layout, preamble, head = _text_layout(payload, fmt_override, format_name)
-        bounds = stream.body_bounds(path, head, layout, payload.encoding, payload.bom, layout.format.footer)
-        source = lambda: stream.text_chunks(path, layout, payload.encoding, bounds, chunk_rows=chunk_rows)  # noqa: E731
         grid = Grid(pa.table({n: pa.array([], pa.string()) for n in layout.header}),
                     np.zeros(0, dtype=np.int64), layout, preamble)
     if fmt_override is not None and mapping is not None:
@@ -222,6 +212,9 @@ def _read_streamed(payload: decoding.Payload, fmt_override: type[Format] | None,
     if grid.layout.format.role != "facts":  # CRM, lookup and reference tables are read whole
         return read_loaded(decoding.load(path, stream_over=None), format=format_name, mapping=mapping,
                            fmt_override=fmt_override, **options)
+    if payload.container != "parquet":
+        bounds = stream.body_bounds(path, head, layout, payload.encoding, payload.bom, layout.format.footer)
+        source = lambda: stream.text_chunks(path, layout, payload.encoding, bounds, chunk_rows=chunk_rows)  # noqa: E731
     parsed = _parse(grid, path=str(path), name=path.name, file_hash=payload.file_hash,
                     encoding=payload.encoding if payload.container == "text" else payload.container, **options,
                     defer=True)
@@ -275,11 +268,7 @@ def _parse(grid: Grid, *, path: str, name: str, file_hash: str, encoding: str | 
         return base
     whole = (raw, rows)
     base.table = base.reader.chunk(raw, rows)
-    base.reader.finish(lambda: iter([whole]), _tally_of(base.table))
+    base.tally = Tally()
+    base.tally.add(base.table)
+    base.reader.finish(lambda: iter([whole]), base.tally)
     return base
-
-
-def _tally_of(table: pa.Table) -> Tally:
-    tally = Tally()
-    tally.add(table)
-    return tally
