@@ -161,6 +161,17 @@ def ratio_variance(
 
     NaN where the cell has fewer than two days with any activity or no denominator.
     """
+    _, tot_den, sse, days = day_residuals(cell, num, den, n_cells)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        var = days / (days - 1) * sse / (tot_den * tot_den)
+    return np.where((days >= 2) & (tot_den > 0), var, np.nan), days
+
+
+def day_residuals(
+    cell: np.ndarray, num: np.ndarray, den: np.ndarray, n_cells: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per cell (``cell`` codes one element per day): Σnum, Σden, the sum of squared day residuals
+    num − ratio·den around the cell's ratio of sums, and the days with any activity."""
     num = np.asarray(num, dtype="float64")
     den = np.asarray(den, dtype="float64")
     tot_num = np.bincount(cell, num, n_cells)
@@ -170,9 +181,7 @@ def ratio_variance(
         resid = num - np.where(np.isfinite(r), r, 0.0)[cell] * den
     sse = np.bincount(cell, resid * resid, n_cells)
     days = np.bincount(cell, ((num != 0) | (den != 0)).astype("float64"), n_cells)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        var = days / (days - 1) * sse / (tot_den * tot_den)
-    return np.where((days >= 2) & (tot_den > 0), var, np.nan), days
+    return tot_num, tot_den, sse, days
 
 
 def ratio_interval(

@@ -28,6 +28,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from mille.analysis.intervals import day_residuals
+
 
 def shrink(
     num: np.ndarray,
@@ -87,15 +89,9 @@ def pooled_day_noise(
     p(1 − p) of the parent times the pooled design effect max(1, that variance / Σⱼ denⱼpⱼ(1−pⱼ)).
     NaN when no segment has two active days.
     """
-    num = np.asarray(num, dtype="float64")
-    den = np.asarray(den, dtype="float64")
-    s_num = np.bincount(segment, num, n_segments)
-    s_den = np.bincount(segment, den, n_segments)
+    s_num, s_den, sse, days = day_residuals(segment, num, den, n_segments)
     with np.errstate(divide="ignore", invalid="ignore"):
         r = s_num / s_den
-    resid = num - np.where(np.isfinite(r), r, 0.0)[segment] * den
-    sse = np.bincount(segment, resid * resid, n_segments)
-    days = np.bincount(segment, ((num != 0) | (den != 0)).astype("float64"), n_segments)
     ok = (days >= 2) & (s_den > 0)
     with np.errstate(divide="ignore", invalid="ignore"):
         scaled = np.where(ok, days / (days - 1) * sse, 0.0)
