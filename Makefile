@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 TSTAMP := $(VENV)/.installed-test
 WORKSPACE ?= mille-workspace
 
-.PHONY: demo test lint install install-test clean bench
+.PHONY: demo test lint install install-test system-deps clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ $(TSTAMP): pyproject.toml | $(BIN)/python
 install: $(STAMP)
 install-test: $(TSTAMP)
 
+# Chromium and Java with apt-get when missing (or the exact command to run, and stop).
+system-deps:
+	@scripts/system-deps
+
 demo: $(STAMP)
 	$(BIN)/mille --workspace $(WORKSPACE) demo
 
@@ -30,8 +34,8 @@ lint: $(TSTAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/lint-imports --no-cache
 
-test: $(TSTAMP) lint
-	$(BIN)/python -m pytest -n 2 --dist loadfile -q
+test: $(TSTAMP) system-deps lint
+	SPARK_LOCAL_IP=$${SPARK_LOCAL_IP:-127.0.0.1} $(BIN)/python -m pytest -n 2 --dist loadfile -q
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py

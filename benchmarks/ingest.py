@@ -43,9 +43,11 @@ def generate(path: Path, rows: int) -> None:
           with r as (
             select i,
                    date '2026-05-01' + cast(i % 184 as integer) as day,
-                   (i // 184) % 400 as campaign,
-                   i % 3 as device,
-                   (i // 3) % 10 as country,
+                   -- one row per day × campaign × device × country (up to 5.5M rows), as in a real
+                   -- report: a key repeated with other figures would be refused as a duplicate
+                   (i // 5520) % 1000 as campaign,
+                   (i // 184) % 3 as device,
+                   (i // 552) % 10 as country,
                    cast(50 + (hash(i) % 50000) as bigint) as impressions
             from range({rows}) t(i)
           ), m as (

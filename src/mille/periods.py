@@ -8,16 +8,18 @@ Accepted forms:
   ``last-quarter``, ``last-week`` (last complete Monday–Sunday week), ``yesterday``,
   ``last-N-days`` (e.g. ``last-30-days``, ending on the anchor day), ``ytd``.
 
-Named periods are resolved against an *anchor* day. mille anchors on the last day of data held
-in the workspace (not on today), so a report of "last month" over last year's exports still means
-something, and the same command gives the same answer tomorrow.
+Named periods are resolved against an *anchor* day, the *as-of date*: by default the last day
+of data held in the workspace (not today), so a report of "last month" over last year's exports
+still means something and the same command gives the same answer tomorrow; ``--as-of DATE`` sets
+it. A resolved period keeps the name it was resolved from (:attr:`Period.relative`), so every
+output can state both: ``last-month = 2026-10-01..2026-10-31, as of 2026-11-02``.
 """
 
 from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from mille.errors import QueryError
@@ -43,6 +45,7 @@ class Period:
     start: date
     end: date
     label: str
+    relative: str | None = field(default=None, compare=False)  # e.g. "last-month", when named
 
     def __post_init__(self) -> None:
         if self.end < self.start:
@@ -81,6 +84,32 @@ class Period:
 
     def to_dict(self) -> dict[str, str]:
         return {"label": self.label, "start": self.start.isoformat(), "end": self.end.isoformat()}
+
+    def within(self, first: date | None, last: date | None) -> Period | None:
+        """The days of this period inside ``first..last`` (the data held), or None when none are."""
+        if first is None or last is None or self.end < first or self.start > last:
+            return None
+        start, end = max(self.start, first), min(self.end, last)
+        return Period(start, end, f"{start.isoformat()}..{end.isoformat()}")
+
+    def describe(self) -> str:
+        """What the period means, dates included: ``last-month = 2026-10-01..2026-10-31``."""
+        name = self.relative or self.label
+        return f"{name} = {self.start.isoformat()}..{self.end.isoformat()}"
+
+
+def parse_as_of(value: str | date | None) -> date | None:
+    """``--as-of``: the day relative periods count back from (None: the last day of data)."""
+    if value is None or isinstance(value, date):
+        return value
+    text = value.strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise QueryError(f"`{text}` is not a date", key="as_of", value=text, expected="YYYY-MM-DD",
+                         hint="give the as-of day as YYYY-MM-DD, e.g. --as-of 2026-11-02") from None
 
 
 def _month_end(d: date) -> date:
@@ -140,7 +169,8 @@ def parse_period(text: str, *, anchor: date | None = None) -> Period:
         return Period(start, _month_end(_add_months(start, 2)), label.upper())
     if m := _YEAR.match(label):
         return Period(date(int(m[1]), 1, 1), date(int(m[1]), 12, 31), label)
-    return _named(label.lower(), anchor)
+    named = _named(label.lower(), anchor)
+    return replace(named, relative=label.lower())
 
 
 def _named(label: str, anchor: date | None) -> Period:

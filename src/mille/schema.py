@@ -19,26 +19,6 @@ from mille.errors import QueryError, suggestion
 
 Role = Literal["lineage", "time", "entity", "dimension", "measure", "attribute"]
 
-PLATFORMS: tuple[str, ...] = (
-    "google_ads",
-    "microsoft_ads",
-    "linkedin_ads",
-    "facebook_ads",
-    "twitter_ads",
-    "tiktok_ads",
-    "reddit_ads",
-)
-
-PLATFORM_LABELS: dict[str, str] = {
-    "google_ads": "Google Ads",
-    "microsoft_ads": "Microsoft Advertising",
-    "linkedin_ads": "LinkedIn Ads",
-    "facebook_ads": "Meta Ads",
-    "twitter_ads": "X Ads",
-    "tiktok_ads": "TikTok Ads",
-    "reddit_ads": "Reddit Ads",
-}
-
 GRANULARITIES: tuple[str, ...] = ("day", "week", "month", "period")
 LEVELS: tuple[str, ...] = ("account", "campaign", "ad_group", "ad", "keyword", "breakdown")
 
@@ -134,6 +114,9 @@ AD_DIMENSIONS: tuple[Column, ...] = (
     Column("funnel_stage", "string", "dimension", "Funnel stage targeted (from the naming convention)."),
     Column("product", "string", "dimension", "Product line promoted (from the naming convention)."),
     Column("language", "string", "dimension", "Ad language (from the naming convention)."),
+    Column("keyword", "string", "dimension", "Keyword text as the platform prints it (keyword and search-term reports)."),
+    Column("match_type", "string", "dimension", "Keyword match type (exact, phrase, broad…) as the platform prints it."),
+    Column("search_term", "string", "dimension", "The search query that triggered the ad (search-term reports)."),
 )
 
 AD_PERFORMANCE = Table(
@@ -142,6 +125,9 @@ AD_PERFORMANCE = Table(
     columns=(
         *_lineage(),
         Column("level", "string", "lineage", "Hierarchy level of the row: account, campaign, ad_group, ad, keyword or breakdown."),
+        Column("grain_hash", "int64", "lineage", "Hash of the row's text cells that no column here holds (see "
+               "NATURAL_KEY): rows equal in their key but not in these cells are finer than the key, not duplicates. "
+               "NULL when the export has no such cells."),
         Column("superseded_by", "string", "lineage", "Ingest id of a later export covering the same slice at another level; such rows are kept for the audit and excluded from figures."),
         Column("date_day", "date", "time", "First day of the row's period, in the platform's reporting time zone.", nullable=False),
         Column("period_end", "date", "time", "Last day of the row's period (= date_day for daily rows).", nullable=False),
@@ -168,8 +154,20 @@ AD_PERFORMANCE = Table(
         Column("leads", "float64", "measure", "Platform-reported leads (LinkedIn lead-gen forms, Meta leads action).", additive=True),
         Column("reach", "int64", "measure", "Unique people reached; not additive across days, ads or breakdowns.", additive=False),
     ),
-    key=("platform", "account_id", "date_day", "granularity", "level", "campaign_id", "ad_group_id", "ad_id"),
+    key=("platform", "account_id", "account_name", "level", "date_day", "period_end", "campaign_id", "campaign_name",
+         "ad_group_id", "ad_group_name", "ad_id", "ad_name", *(c.name for c in AD_DIMENSIONS)),
 )
+
+# The natural key of an ad_performance row is AD_PERFORMANCE.key with each entity named by its id,
+# else its name (a name stands in only where the id is missing), and NULL equal to NULL. Inside one
+# export, no two rows may share it (plus their grain_hash): see mille.sources.grain and docs/ingest.md.
+KEY_NAME_OF_ID: dict[str, str] = {
+    "account_id": "account_name",
+    "campaign_id": "campaign_name",
+    "ad_group_id": "ad_group_name",
+    "ad_id": "ad_name",
+}
+NATURAL_KEY: tuple[str, ...] = tuple(c for c in AD_PERFORMANCE.key if c not in KEY_NAME_OF_ID.values())
 
 _CRM_SOURCE = (
     Column("utm_source", "string", "attribute", "utm_source as captured by the CRM."),
@@ -299,6 +297,14 @@ RECONCILIATIONS = Table(
         Column("rows_value", "float64", "measure", "Sum of the kept rows the totals row covers."),
         Column("difference", "float64", "measure", "total_value − rows_value."),
         Column("reconciled", "boolean", "attribute", "Difference within rounding."),
+        Column("rows_covered", "int64", "measure", "Kept rows the totals row covers."),
+        Column("label_column", "string", "attribute", "The column the totals label stands in."),
+        Column("scope_kind", "string", "attribute",
+               "whole (the rows shown), covers_more (the account, removed or filtered items too) or segment "
+               "(one month, device, campaign type…)."),
+        Column("scope", "string", "attribute", "The segment cells the total is limited to (Month=Jan-26)."),
+        Column("one_sided", "boolean", "attribute",
+               "The total may exceed its rows (removed, filtered, below-threshold items); only rows above it contradict it."),
     ),
 )
 

@@ -8,6 +8,7 @@ that is a file.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -76,7 +77,12 @@ class Workspace:
         *,
         read_only: bool = False,
         engine: str | None = None,
+        wait: float | None = None,
+        on_wait: Callable[[], None] | None = None,
     ) -> Workspace:
+        """Open the workspace at ``path``. Read-only opens run beside other readers and ``mille
+        serve``; a writer waits (``wait`` seconds, default ``MILLE_LOCK_WAIT`` or 30) for a file
+        another process holds, calling ``on_wait`` once when it starts waiting."""
         root = resolve_path(path)
         if not root.exists():
             raise WorkspaceError(
@@ -98,7 +104,8 @@ class Workspace:
                 file=root,
                 hint=f"run `mille init {root}` to create an empty one, then ingest your exports",
             )
-        eng = connect(name, root, read_only=read_only, options=dict(config.engine_options))
+        eng = connect(name, root, read_only=read_only, options=dict(config.engine_options), wait=wait,
+                      on_wait=on_wait)
         try:
             if not read_only and eng.capabilities.persistent and eng.name in ("duckdb", "spark"):
                 eng.ensure_tables(list(schema.TABLES.values()))

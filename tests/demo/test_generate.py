@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from mille.demo import generate
 from mille.demo import media_plan as plan
-from mille.schema import PLATFORMS
+from mille.platforms import PLATFORMS
 
 
 @pytest.fixture(scope="module")

@@ -95,3 +95,25 @@ def test_shift_back_is_adjacent_and_same_length(start: date, length: int) -> Non
     assert b.end + timedelta(days=1) == p.start
     if p.start.day != 1:
         assert b.days == p.days
+
+
+def test_named_periods_keep_their_name_and_describe_themselves() -> None:
+    from mille.periods import parse_as_of
+
+    p = parse_period("last-month", anchor=date(2026, 11, 2))
+    assert p.relative == "last-month" and p.label == "2026-10"
+    assert p.describe() == "last-month = 2026-10-01..2026-10-31"
+    assert parse_period("2026-10").relative is None
+    assert parse_period("2026-10").describe() == "2026-10 = 2026-10-01..2026-10-31"
+    assert p == parse_period("2026-10")  # the name does not change which days it is
+    assert parse_as_of("2026-11-02") == date(2026, 11, 2) and parse_as_of(None) is None
+    with pytest.raises(QueryError, match="not a date"):
+        parse_as_of("2026-13-01")
+
+
+def test_within_clips_to_the_days_held() -> None:
+    p = parse_period("2026-10")
+    held = p.within(date(2026, 10, 5), date(2026, 10, 12))
+    assert held is not None and (held.start, held.end, held.days) == (date(2026, 10, 5), date(2026, 10, 12), 8)
+    assert p.within(date(2026, 11, 1), date(2026, 11, 30)) is None
+    assert p.within(None, None) is None

@@ -45,7 +45,7 @@ def _xlsx(sheets: dict[str, list[list[object]]]) -> bytes:
 CASES: dict[str, tuple[bytes, tuple[str, ...]]] = {
     "unknown_format.csv": (
         b"colour,size,weight\nred,3,1.5\n",
-        ("does not recognise this export's columns", "colour, size, weight", "google_ads_ui", "--mapping"),
+        ("does not recognise this export's columns", "colour, size, weight", "Google Ads UI report", "--mapping"),
     ),
     "binary.csv": (b"\x00\x01\x02garbage\x00" * 50, ("binary",)),
     "undecodable_utf16.csv": (

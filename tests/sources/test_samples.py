@@ -84,7 +84,10 @@ def test_google_totals_rows_are_dropped_and_reconciled(exports: Path) -> None:
     # `Total: Display` covers the Display rows only: 795,836 + 2,472,851 + 4,734,175 + 2,939,887.
     display = recs[("Total: Display", "impressions")]
     assert display.rows_value == 10942749 and display.reconciled and display.rows_covered == 4
-    assert any("Total: Account" in w for w in parsed.warnings)
+    # `Total: Account` covers more than the rows shown (removed campaigns): one-sided, no warning.
+    assert account.one_sided and account.scope_kind == "covers_more" and not account.contradicts
+    assert not any("Total: Account" in w for w in parsed.warnings)
+    assert parsed.metadata["totals_label_columns"] == ["Campaign status"]
 
 
 def test_google_interactions_are_clicks_all_and_ratios_are_not_stored(exports: Path) -> None:

@@ -110,9 +110,9 @@ def test_memory_holds_one_chunk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     seen: list[int] = []
     write = ingest._insert
 
-    def spy(ws: Workspace, table: pa.Table) -> None:
+    def spy(ws: Workspace, table: pa.Table) -> object:
         seen.append(pa.total_allocated_bytes() - base)  # what this ingest holds, not earlier tests
-        write(ws, table)
+        return write(ws, table)
 
     monkeypatch.setattr(ingest, "_insert", spy)
     for name, kwargs in (("whole", {}), ("streamed", {"stream_over": 0, "chunk_rows": 8_000})):
@@ -150,7 +150,7 @@ def test_a_body_that_is_not_utf8_after_the_head_is_read_as_cp1252(tmp_path: Path
     # The head (256 KB) is plain ASCII; `Café` in cp1252 appears only further down.
     path = tmp_path / "late.csv"
     head = "date_day,platform,account_id,campaign_id,campaign_name,spend,impressions,clicks,currency\n"
-    ascii_rows = "".join(f"2026-01-{1 + i % 28:02d},google_ads,a,c{i % 9},Plain,1.5,10,1,USD\n" for i in range(8_000))
+    ascii_rows = "".join(f"2026-01-{1 + i % 28:02d},google_ads,a{i},c{i % 9},Plain,1.5,10,1,USD\n" for i in range(8_000))
     late = "2026-02-01,google_ads,a,c1,Café,2.5,20,2,USD\n"
     path.write_bytes((head + ascii_rows + late).encode("cp1252"))
     assert len(head + ascii_rows) > 256 * 1024
@@ -163,7 +163,7 @@ def test_a_body_that_is_not_utf8_after_the_head_is_read_as_cp1252(tmp_path: Path
 
 def test_utf16_and_quoted_line_breaks_stream(tmp_path: Path) -> None:
     head = "date_day\tplatform\taccount_id\tcampaign_id\tcampaign_name\tspend\timpressions\tclicks\tcurrency\n"
-    rows = "".join(f'2026-03-{1 + i % 28:02d}\tfacebook_ads\ta\tc{i % 5}\t"line one\nline {i % 5}"\t1.25\t10\t1\tEUR\n'
+    rows = "".join(f'2026-03-{1 + i % 28:02d}\tfacebook_ads\ta{i}\tc{i % 5}\t"line one\nline {i % 5}"\t1.25\t10\t1\tEUR\n'
                    for i in range(500))
     path = tmp_path / "utf16.csv"
     path.write_bytes(codecs.BOM_UTF16_LE + (head + rows).encode("utf-16-le"))

@@ -3,7 +3,7 @@
 ``app_client`` serves the seed-0 demo workspace in-process (Starlette's TestClient); ``server``
 runs the real ``mille serve`` on a free loopback port for the browser tests, and ``chromium``
 drives Debian's Chromium through Playwright. Browser tests fail — never skip — when
-/usr/bin/chromium is missing: CI installs it with apt-get.
+/usr/bin/chromium is missing: `make test` installs it with apt-get (scripts/system-deps).
 """
 
 from __future__ import annotations
@@ -89,7 +89,7 @@ def server(demo_workspace: Path) -> Iterator[str]:
 def chromium() -> Iterator:
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: the browser tests need Debian's Chromium "
-                    "(`apt-get install chromium`; .ci/run installs it)")
+                    "(`apt-get install chromium`; `make test` installs it)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

@@ -25,7 +25,13 @@ from datetime import date
 
 import numpy as np
 
-from mille.analysis import breakdown_series, shrinkage
+from mille.analysis import (
+    breakdown_coverage,
+    breakdown_identity,
+    breakdown_periods,
+    breakdown_series,
+    shrinkage,
+)
 from mille.analysis.attributed_rows import reads_crm, with_credits
 from mille.analysis.breakdown_build import Assembler
 from mille.analysis.breakdown_query import columns_needed, fetch, held, project
@@ -36,7 +42,8 @@ from mille.analysis.pipeline import pipeline_notes
 from mille.config import ReportConfig
 from mille.errors import QueryError
 from mille.metrics import Metric, MetricQuery, load_catalogue
-from mille.periods import GRAINS, Period, comparison, last_complete_month, parse_period
+from mille.metrics.identity import expand, keyed_ids
+from mille.periods import GRAINS, Period, comparison, last_complete_month, parse_as_of, parse_period
 from mille.workspace import Workspace
 
 DEFAULT_BY = ("platform",)
@@ -68,6 +75,8 @@ def report(
     benchmarks: bool = False,
     rank_by: str | None = None,
     record: bool = False,
+    as_of: str | date | None = None,
+    across_platforms: bool = False,
 ) -> Breakdown:
     """The breakdown of ``metrics`` (default: the catalogue's headline metrics) by ``by``
     (default: platform) over ``period`` (default: the last complete month before the last day
@@ -77,18 +86,28 @@ def report(
     held up to the end of the period. ``top`` keeps the N segments with the most spend (or the N
     best by the shrunk value of ``rank_by``) and groups the rest as "other". ``record`` writes
     the metrics' definition versions into the workspace (``metric_versions``), as the CLI does.
+
+    ``by`` may name entities: ``campaign``, ``ad_group``, ``ad`` group by platform + account + id
+    and are labelled by their latest name; a name (``campaign_name``) groups within a platform
+    unless ``across_platforms``. Relative periods count back from ``as_of`` (default: the last
+    day of data); the result states it, and notes every compared day the data does not hold.
     """
     cat = load_catalogue(ws.path)
     chosen, skipped = _choose_metrics(cat, metrics)
-    dims = _dims(by)
+    asked = _dims(by)
+    # The report groups on the segments' key columns: entities by their key, names per platform.
+    dims = expand(asked, across_platforms=across_platforms)
+    name_keyed = keyed_ids(asked)
     if grain is not None and grain not in GRAINS:
         raise QueryError(f"unknown grain `{grain}`", expected=", ".join(GRAINS))
     if top is not None and top < 1:
         raise QueryError("--top must be at least 1", value=top)
     rank_metric = _rank_metric(cat.get(rank_by), chosen) if rank_by else None
-    t = ws.ad_performance()
-    first, anchor, n_multi = held(ws, t)
-    current, previous, span = _periods(anchor, period, compare, grain)
+    t = ad_rows = ws.ad_performance()
+    first, last, n_multi = held(ws, t)
+    as_of_day = parse_as_of(as_of)
+    anchor = as_of_day or last
+    current, previous, span = _periods(anchor if last is not None else None, period, compare, grain)
     extra = [m for m in BASE_MEASURES if m in cat.measures]
     # Cells come from the compared periods grouped by the report's dimensions and the mix detail
     # beneath them (cells are the sums of their detail; the mix check reads the detail); the
@@ -96,7 +115,7 @@ def report(
     crm = reads_crm(cat, chosen)  # pipeline metrics: credited CRM values join the ad rows
     detail = [d for d in MIX_DETAIL if d not in dims] if dims and not crm else []
     query = MetricQuery(cat, chosen, by=[*dims, *detail], filter=filter, grain="day", extra_measures=extra,
-                        attributed=crm)
+                        attributed=crm, name_keyed=name_keyed)
     if crm:
         t = with_credits(ws, t, query, columns_needed(query))
     parts = [p for p in (current, previous) if p is not None]
@@ -108,7 +127,7 @@ def report(
         raise QueryError(
             f"no data in {current.label} ({current.start} to {current.end})"
             + (" matching the filter" if filter else ""),
-            hint=f"the workspace holds {first} to {anchor}; pick a --period inside it",
+            hint=f"the workspace holds {first} to {last}; pick a --period inside it",
         )
     in_previous = member[1] if previous is not None else None
 
@@ -132,7 +151,9 @@ def report(
 
     asm = Assembler(
         ws=ws, cat=cat, query=query, dims=dims, rows=rows, current=current, previous=previous,
-        thresholds=limits, confidence=conf,
+        thresholds=limits, confidence=conf, first=first, last=last,
+        label_of=breakdown_identity.labels(ws, t, asked, dims, rows.segments, current.end,
+                                           across_platforms=across_platforms),
     )
     zero = np.zeros(rows.size, dtype=np.int64)
     tail_group = _tail_group(rows, tail)
@@ -146,9 +167,12 @@ def report(
     total = asm.total_cell(
         stats(in_current, zero, 1), stats(in_previous, zero, 1) if in_previous is not None else None
     )
+    cover = breakdown_coverage.coverage(ws, ad_rows, query, current, dims)
+    breakdown_coverage.mark(cells, total, query, dims, cover)
     series = None
     if span is not None:
-        coarse = MetricQuery(cat, chosen, by=dims, filter=filter, grain="day", extra_measures=extra, attributed=crm)
+        coarse = MetricQuery(cat, chosen, by=dims, filter=filter, grain="day", extra_measures=extra, attributed=crm,
+                             name_keyed=name_keyed)
         srows, smember = fetch(ws, t, coarse, [span], n_multi)
         position = {seg: i for i, seg in enumerate(rows.segments[j] for j in shown)}
         shown_index = np.array([position.get(seg, -1) for seg in srows.segments], dtype=np.int64)
@@ -170,7 +194,11 @@ def report(
     if benchmarks:
         asm.attach_benchmarks(cells)
     multi_seen = rows.multi_day_rows or (srows.multi_day_rows if span is not None else 0)
-    notes = asm.notes(multi_seen, in_previous)
+    notes = breakdown_periods.notes(
+        current, previous, first, last, anchor, as_of_day is not None,
+        previous_has_rows=in_previous is not None and bool(in_previous.any()), filtered=bool(filter),
+    )
+    notes += asm.notes(multi_seen) + breakdown_coverage.notes(cover, query, ws.config.reporting_currency)
     if skipped:
         notes.append(f"Not shown: {', '.join(skipped)} (CRM metrics need the attribution join).")
     if crm:
@@ -181,7 +209,13 @@ def report(
     # One validation of the whole nested result: far cheaper than a model per cell.
     return Breakdown.model_validate({
         "metrics": asm.metric_infos(),
-        "by": dims,
+        "by": asked,
+        "keys": dims,
+        "across_platforms": across_platforms,
+        "as_of": anchor,
+        "as_of_from": "option" if as_of_day is not None else "data",
+        "data_start": first,
+        "data_end": last,
         "filter": filter,
         "period": asm.period_info(current),
         "compare": asm.period_info(previous) if previous is not None else None,

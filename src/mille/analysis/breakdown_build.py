@@ -12,7 +12,7 @@ from datetime import date
 
 import numpy as np
 
-from mille.analysis import intervals, paradox
+from mille.analysis import breakdown_periods, intervals, paradox
 from mille.analysis.benchmarks import load_benchmarks, position
 from mille.analysis.breakdown_result import format_value
 from mille.analysis.cellstats import DayRows, Estimates, GroupStats
@@ -115,6 +115,9 @@ class Assembler:
     previous: Period | None
     thresholds: dict[str, tuple[float, str | None]]
     confidence: float
+    first: date | None = None  # the first and last day of data held
+    last: date | None = None
+    label_of: dict[tuple, str] = field(default_factory=dict)  # entity labels (breakdown_identity)
     extra_notes: list[str] = field(default_factory=list)
 
     @property
@@ -136,16 +139,18 @@ class Assembler:
             })
         return out
 
-    @staticmethod
-    def period_info(p: Period) -> dict:
-        return {"label": p.label, "start": p.start, "end": p.end}
+    def period_info(self, p: Period) -> dict:
+        return breakdown_periods.period_info(p, self.first, self.last)
 
     def series_span_info(self, span: Period, first: date | None) -> dict:
         if span.start.year != 1 or first is None:
             return self.period_info(span)
-        return {"label": f"{first.isoformat()}:{span.end.isoformat()}", "start": first, "end": span.end}
+        return self.period_info(Period(first, span.end, f"{first.isoformat()}:{span.end.isoformat()}"))
 
     def label(self, segment: tuple) -> str:
+        found = self.label_of.get(segment)
+        if found is not None:
+            return found
         return " × ".join(NOT_SET if v is None else str(v) for v in segment) or "all"
 
     # -- cells -------------------------------------------------------------------------------
@@ -316,10 +321,8 @@ class Assembler:
     def benchmark_currency(self) -> str:
         return load_benchmarks().currency
 
-    def notes(self, multi_day_rows: int, in_previous: np.ndarray | None) -> list[str]:
+    def notes(self, multi_day_rows: int) -> list[str]:
         out = []
-        if in_previous is not None and not in_previous.any() and self.previous is not None:
-            out.append(f"No data in the comparison period {self.previous.label}: changes cannot be shown.")
         if multi_day_rows:
             out.append(
                 f"The workspace holds {multi_day_rows:,} rows that cover several days (weekly or "

@@ -60,6 +60,7 @@ def fetch(
             q = MetricQuery(
                 query.catalogue, query.metrics, by=query.by, filter=query.filter, period=p,
                 grain="day", extra_measures=query.extra_measures, attributed=query.attributed,
+                name_keyed=query.name_keyed,
             )
             tables.append(ws.engine.to_arrow(q.to_ibis(multi)))
     rows, origin = day_rows(tables, query.by, [m.name for m in query.measures], BUCKET)
@@ -79,9 +80,11 @@ def columns_needed(query: MetricQuery) -> list[str]:
     from sqlglot import exp
 
     from mille.metrics import parse_filter
+    from mille.metrics.identity import ID_NAMES
     from mille.schema import AD_PERFORMANCE
 
-    cols = ["date_day", "period_end", *query.by]
+    # an id keyed by name where missing reads the name too
+    cols = ["date_day", "period_end", *query.by, *(ID_NAMES[c] for c in query.name_keyed)]
     texts = [*query.filters_of_metrics(), *([query.filter] if query.filter else [])]
     for m in query.measures:
         if m.table != "ad_performance":  # credited CRM values: filtered before they join the ad rows

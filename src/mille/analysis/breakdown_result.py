@@ -23,6 +23,13 @@ class PeriodInfo(_Part):
     label: str
     start: date
     end: date
+    relative: str | None = None  # the named period it was resolved from (last-month…), against as_of
+    days: int = 0  # days in the period
+    data_start: date | None = None  # the days of the period inside the data held (None: none)
+    data_end: date | None = None
+    days_held: int = 0
+    incomplete: bool = False  # the data ends inside the period (a month to date)
+    before_data: bool = False  # the period starts before the first day of data
 
 
 class MetricInfo(_Part):
@@ -145,6 +152,8 @@ class Series(_Part):
     period_start: list[date]
     period_end: list[date]
     partial: list[bool]  # the bucket is not wholly inside the series' span
+    incomplete: list[bool] = Field(default_factory=list)  # the data ends inside the bucket
+    covered_to: list[date] = Field(default_factory=list)  # last day of the bucket the data holds
     kind: list[Literal["segment", "other", "total"]]
     label: list[str]
     segment: dict[str, list[str | None]]
@@ -159,7 +168,8 @@ class Series(_Part):
         """Point ``i`` as a flat record (what CSV writes)."""
         row: dict[str, Any] = {
             "period_start": self.period_start[i], "period_end": self.period_end[i],
-            "partial": self.partial[i], "kind": self.kind[i],
+            "partial": self.partial[i], "incomplete": self.incomplete[i] if self.incomplete else False,
+            "kind": self.kind[i],
         }
         for dim, values in self.segment.items():
             row[dim] = values[i]
@@ -198,12 +208,25 @@ class MixWarning(_Part):
     opposite_share: float
 
 
+def entity_labels(b: Breakdown) -> bool:
+    """Whether the cells' labels name entities (``LinkedIn Ads · Q4 ABM``) rather than values."""
+    return bool(b.keys) and b.keys != b.by
+
+
 class Breakdown(Result):
     """``report()``: segments of the period against the comparison period, with the total row."""
 
     kind: Literal["breakdown"] = "breakdown"
     metrics: list[MetricInfo]
-    by: list[str]
+    by: list[str]  # as asked: campaign, campaign_name, country…
+    # The columns a segment is keyed by (each cell's ``segment``): ``campaign`` is platform,
+    # account_id, campaign_id; ``campaign_name`` is platform, campaign_name (unless across_platforms).
+    keys: list[str] = Field(default_factory=list)
+    across_platforms: bool = False
+    as_of: date | None = None  # the day relative periods count back from
+    as_of_from: Literal["data", "option"] = "data"  # the last day of data, or --as-of
+    data_start: date | None = None  # the first and last day of data held
+    data_end: date | None = None
     filter: str | None
     period: PeriodInfo
     compare: PeriodInfo | None
@@ -229,7 +252,7 @@ class Breakdown(Result):
 
     def _flat(self, cell: Cell) -> dict[str, Any]:
         row: dict[str, Any] = {"kind": cell.kind}
-        for dim in self.by:
+        for dim in self.keys or self.by:
             row[dim] = cell.segment.get(dim)
         row["label"] = cell.label
         row.update(cell.current.sums)

@@ -47,6 +47,9 @@ def series(
     position_of = {s: k for k, s in enumerate(starts)}
     prev_of = np.array([position_of.get(truncate(s - timedelta(days=1), grain), -1) for s in starts], dtype=np.int64)
     partial = np.array([s < span_start or e > span.end for s, e in zip(starts, ends, strict=True)], dtype=bool)
+    last = asm.last or span.end
+    covered = [min(e, last) for e in ends]
+    incomplete = np.array([s <= last < e for s, e in zip(starts, ends, strict=True)], dtype=bool)
 
     n_shown = int(shown_index.max()) + 1 if shown_index.size and shown_index.max() >= 0 else 0
     shown_segs: list[tuple] = [()] * n_shown
@@ -94,7 +97,11 @@ def series(
             "days": s.days[present].astype(int).tolist(),
             "metrics": metrics,
         })
-    return _merge_series(parts, grain, starts, ends, partial, asm.dims)
+    out = _merge_series(parts, grain, starts, ends, partial, asm.dims)
+    bucket = out.pop("bucket")
+    out["incomplete"] = [bool(incomplete[b]) for b in bucket]
+    out["covered_to"] = [covered[b] for b in bucket]
+    return out
 
 
 def _truncate_days(day: np.ndarray, grain: str) -> np.ndarray:
@@ -144,6 +151,7 @@ def _merge_series(parts: list[dict], grain: str, starts: list[date], ends: list[
         "period_start": [starts[b] for b in bucket],
         "period_end": [ends[b] for b in bucket],
         "partial": [bool(partial[b]) for b in bucket],
+        "bucket": bucket,
         "kind": cat(lambda p: p["kind"]),
         "label": cat(lambda p: p["label"]),
         "segment": {d: cat(lambda p, d=d: p["segment"][d]) for d in dims},

@@ -74,8 +74,11 @@ def day_rows(tables: list[pa.Table], dims: list[str], measures: list[str], day_c
     else:
         segment = np.zeros(table.num_rows, dtype=np.int64)
         segments = [()]
+    # A NULL sum (every row of a day and segment lacks the measure: an export without that
+    # column) adds nothing; which cells have no base at all is the report's coverage check.
     sums = {
-        m: np.asarray(table.column(m).to_numpy(zero_copy_only=False), dtype="float64") for m in measures
+        m: np.nan_to_num(np.asarray(table.column(m).to_numpy(zero_copy_only=False), dtype="float64"), nan=0.0)
+        for m in measures
     }
     return DayRows(day, segment, segments, sums), origin
 

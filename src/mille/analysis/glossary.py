@@ -22,8 +22,8 @@ from mille.analysis.metric_versions import can_record, record_versions
 from mille.metrics import Catalogue, Metric, MetricQuery, load_catalogue
 from mille.metrics.catalogue import BUILTIN
 from mille.periods import Period, comparison, last_complete_month, parse_period
+from mille.platforms import label as platform_label
 from mille.results import Result
-from mille.schema import PLATFORM_LABELS
 from mille.workspace import Workspace
 
 FORMULA_NOTES = {
@@ -247,7 +247,7 @@ def _live(ws: Workspace, cat: Catalogue, metric: Metric, current: Period, previo
         previous_period=previous.to_dict() if previous else None,
         currency=ws.config.reporting_currency,
         total=now_total,
-        platforms=[now_platforms[p] for p in sorted(now_platforms, key=lambda p: PLATFORM_LABELS.get(p, p))],
+        platforms=[now_platforms[p] for p in sorted(now_platforms, key=lambda p: platform_label(p, p))],
         recorded_version=False,
     )
 

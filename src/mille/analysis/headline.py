@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 from mille.errors import QueryError
 from mille.metrics import MetricQuery, load_catalogue, ratio
 from mille.periods import Period, comparison, last_complete_month, parse_period
+from mille.platforms import label as platform_label
 from mille.results import Result
-from mille.schema import PLATFORM_LABELS
 
 if TYPE_CHECKING:
     from mille.metrics import Catalogue, Metric
@@ -136,7 +136,7 @@ def _figure(catalogue: Catalogue, metric: Metric, platform: str, before: dict[st
     pct = None if change is None or not b.value else 100.0 * change / b.value
     return Figure(
         platform=platform,
-        label="All platforms" if platform == ALL else PLATFORM_LABELS.get(platform, platform),
+        label="All platforms" if platform == ALL else platform_label(platform, platform),
         metric=metric.name,
         metric_label=metric.label,
         unit=metric.unit,

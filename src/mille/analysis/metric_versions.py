@@ -42,21 +42,7 @@ def record_versions(
     import pyarrow as pa
 
     cat = catalogue or load_catalogue(ws.path)
-    wanted: dict[tuple[str, str], str] = {}
-    for item in metrics:
-        metric = cat.get(item) if isinstance(item, str) else item
-        for dep in cat.inputs(metric):
-            version = cat.version(dep.name)
-            wanted[(dep.name, version)] = json.dumps(cat.normal_form(dep.name), sort_keys=True)
-    if not wanted or not can_record(ws):
-        return []
-    t = ws.engine.table(TABLE)
-    names = sorted({name for name, _ in wanted})
-    seen = ws.engine.to_arrow(
-        t.filter(t.metric.isin(names)).select("metric", "version", "first_seen").order_by("first_seen")
-    ).to_pylist()
-    current = {r["metric"]: r["version"] for r in seen}  # the latest row per metric wins
-    new = [(name, version) for name, version in wanted if current.get(name) != version]
+    wanted, new = _unrecorded(ws, metrics, cat)
     if not new:
         return []
     stamp = (now or datetime.now(UTC)).replace(tzinfo=None)
@@ -71,6 +57,31 @@ def record_versions(
     with ws.engine.transaction():
         ws.engine.insert(TABLE, rows)
     return new
+
+
+def unrecorded(ws: Workspace, metrics: Iterable[Metric | str], catalogue: Catalogue | None = None) -> list[tuple[str, str]]:
+    """The ``(metric, version)`` pairs :func:`record_versions` would write — read-only, so a read
+    command opens the workspace for writing only when there is something to record."""
+    return _unrecorded(ws, metrics, catalogue or load_catalogue(ws.path))[1]
+
+
+def _unrecorded(ws: Workspace, metrics: Iterable[Metric | str], cat: Catalogue
+                ) -> tuple[dict[tuple[str, str], str], list[tuple[str, str]]]:
+    wanted: dict[tuple[str, str], str] = {}
+    for item in metrics:
+        metric = cat.get(item) if isinstance(item, str) else item
+        for dep in cat.inputs(metric):
+            version = cat.version(dep.name)
+            wanted[(dep.name, version)] = json.dumps(cat.normal_form(dep.name), sort_keys=True)
+    if not wanted or not can_record(ws):
+        return wanted, []
+    t = ws.engine.table(TABLE)
+    names = sorted({name for name, _ in wanted})
+    seen = ws.engine.to_arrow(
+        t.filter(t.metric.isin(names)).select("metric", "version", "first_seen").order_by("first_seen")
+    ).to_pylist()
+    current = {r["metric"]: r["version"] for r in seen}  # the latest row per metric wins
+    return wanted, [(name, version) for name, version in wanted if current.get(name) != version]
 
 
 class VersionSeen(Result):

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from mille.metrics import Catalogue, Metric
 from mille.metrics.display import format_value
-from mille.schema import PLATFORM_LABELS
+from mille.platforms import label as platform_label
 
 if TYPE_CHECKING:
     from mille.analysis.explain import Cause, Explanation
@@ -33,7 +33,7 @@ def segment_name(segment: dict[str, str], implied: dict[str, str] | None = None)
     parts = []
     for dim, value in segment.items():
         if dim == "platform":
-            parts.append(PLATFORM_LABELS.get(value, value))
+            parts.append(platform_label(value, value))
         else:
             parts.append(f"{dim}={value}" if value == "(none)" else value)
     return " × ".join(parts)

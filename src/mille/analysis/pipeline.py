@@ -35,8 +35,8 @@ from mille.analysis.funnel import FunnelSplit, FunnelSums, split
 from mille.errors import QueryError, suggestion
 from mille.metrics import Catalogue, MetricQuery, load_catalogue
 from mille.periods import Period, parse_period
+from mille.platforms import label as platform_label
 from mille.results import Result
-from mille.schema import PLATFORM_LABELS
 
 if TYPE_CHECKING:
     from mille.workspace import Workspace
@@ -200,7 +200,7 @@ def _segment(segment: dict[str, Any], sums: pa.Table, values: dict[str, np.ndarr
 
 
 def _label(s: Segment) -> str:
-    return " × ".join(PLATFORM_LABELS.get(str(v), str(v)) for v in s.segment.values()) or "all"
+    return " × ".join(platform_label(str(v), str(v)) for v in s.segment.values()) or "all"
 
 
 def _sums(s: Segment, label: str) -> FunnelSums:

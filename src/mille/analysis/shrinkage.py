@@ -100,8 +100,8 @@ def pooled_day_noise(
     if not rate:
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.where(bottom > 0, top / bottom, np.nan)
-    binomial = np.bincount(parent_of_segment, np.where(ok, s_den * r * (1 - r), 0.0), n_parents)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore"):  # r is NaN where s_den is 0 (not ok)
+        binomial = np.bincount(parent_of_segment, np.where(ok, s_den * r * (1 - r), 0.0), n_parents)
         p = np.bincount(parent_of_segment, s_num, n_parents) / np.bincount(parent_of_segment, s_den, n_parents)
         phi = np.where(binomial > 0, top / binomial, 1.0)
     return p * (1 - p) * np.maximum(np.nan_to_num(phi, nan=1.0), 1.0)

@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from mille import __version__
+from mille.cli.common import add_global_options, global_params
 
 _PREFIX = "cmd_"
 
@@ -37,23 +38,25 @@ class LazyGroup(click.Group):
         if module_name is None:
             return None
         module = importlib.import_module(module_name)
-        return module.command
+        return add_global_options(module.command)
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+EPILOG = """\b
+-w/--workspace, --engine and --debug may also follow the command or its arguments
+(`mille report cpm -w WS`); given twice, the later one wins.
+
+\b
+Exit status:
+  0  done (for a gate such as `mille audit --fail-on`: nothing at or above the threshold)
+  1  a gate found findings at or above --fail-on
+  2  bad input: a usage error, an unreadable file, an invalid definition (one line, no traceback)
+"""
+
+
+@click.group(cls=LazyGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="mille")
-@click.option(
-    "--workspace",
-    "-w",
-    envvar="MILLE_WORKSPACE",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Workspace directory (default: ./mille-workspace, or $MILLE_WORKSPACE).",
-)
-@click.option("--engine", default=None, help="Override mille.yaml's engine: duckdb, spark or an Ibis URL.")
-@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
 @click.pass_context
-def cli(ctx: click.Context, workspace: Path | None, engine: str | None, debug: bool) -> None:
+def cli(ctx: click.Context) -> None:
     """mille: paid-media numbers B2B teams can trust.
 
     CPM, CPC, CTR and the pipeline metrics behind them, from the exports you already have:
@@ -61,9 +64,9 @@ def cli(ctx: click.Context, workspace: Path | None, engine: str | None, debug: b
     move, and audited before anyone trusts them.
     """
     ctx.ensure_object(dict)
-    ctx.obj["workspace"] = workspace
-    ctx.obj["engine"] = engine
-    ctx.obj["debug"] = debug
+
+
+cli.params.extend(global_params(root=True))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -84,6 +87,12 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         sys.exit(130)
+    except click.UsageError as exc:
+        # One line, like every other error: the message and where the help is.
+        where = exc.ctx.command_path if exc.ctx is not None else "mille"
+        click.echo(click.style("Error: ", fg="red", bold=True) + f"{exc.format_message()} "
+                   f"(see `{where} --help`)", err=True)
+        sys.exit(exc.exit_code)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from mille.cli.common import emit, format_option, open_workspace
+from mille.cli.common import emit, format_option, open_workspace, wide_option
 
 
 @click.command("audit")
@@ -23,10 +23,11 @@ from mille.cli.common import emit, format_option, open_workspace
 )
 @click.option("--as-of", default=None, help="Today's date for the freshness checks (YYYY-MM-DD); default: today.")
 @format_option()
+@wide_option
 @click.pass_context
 def command(
     ctx: click.Context, period: str | None, severity: str | None, fail_on: str | None,
-    checks: tuple[str, ...], as_of: str | None, fmt: str,
+    checks: tuple[str, ...], as_of: str | None, fmt: str, wide: bool,
 ) -> None:
     """Audit the workspace: tracking gaps, impossible values, duplicates, currencies, loose
     definitions, definition drift and freshness, with a 0–100 trust score per source."""
@@ -44,7 +45,7 @@ def command(
     wanted = [name for item in checks for name in item.split(",") if name.strip()] or None
     with open_workspace(ctx, read_only=True) as ws:
         result = audit(ws, period=period, severity=severity, checks=wanted, as_of=today)
-    emit(result, fmt)
+    emit(result, fmt, wide=wide)
     if fail_on and result.fails(fail_on):
         # click's non-standalone mode swallows ctx.exit(1); a gate needs the status itself.
         raise SystemExit(1)

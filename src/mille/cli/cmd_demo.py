@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from mille.cli.common import emit, format_option
@@ -11,21 +9,20 @@ from mille.cli.common import emit, format_option
 
 @click.command("demo")
 @click.option("--seed", default=0, show_default=True, type=int, help="Random seed: the same seed gives the same data.")
-@click.option("--workspace", "-w", "path", default=None, type=click.Path(path_type=Path),
-              help="Directory for the demo workspace (default: the global --workspace, else ./mille-workspace).")
 @format_option()
 @click.pass_context
-def command(ctx: click.Context, seed: int, path: Path | None, fmt: str) -> None:
+def command(ctx: click.Context, seed: int, fmt: str) -> None:
     """Build a demo workspace and print its headline.
 
     Six months of synthetic paid media for a fictional B2B software company are written as
     LinkedIn, Google Ads, Meta and Microsoft Advertising export files (plus HubSpot exports and
     an FX rates file) under <workspace>/exports/, ingested like any other exports, and
     summarised: spend, impressions, clicks, CPM, CPC and CTR for the last month against the
-    one before, blended and by platform. Also writes <workspace>/report.html.
+    one before, blended and by platform. Also writes <workspace>/report.html. The workspace is
+    -w/--workspace (default ./mille-workspace).
     """
     from mille.cli.common import workspace_path
     from mille.demo import build_demo
 
-    result = build_demo(path or workspace_path(ctx), seed=seed)
+    result = build_demo(workspace_path(ctx), seed=seed)
     emit(result, fmt)

@@ -23,10 +23,14 @@ from mille.cli.common import FORMATS, emit, open_workspace
 @click.option("--account-currency", default=None, help="Currency (ISO 4217) of files that do not say theirs.")
 @click.option("--period", default=None, help="Days a file without dates covers: YYYY-MM or YYYY-MM-DD:YYYY-MM-DD.")
 @click.option("--mapping", default=None, type=click.Path(dir_okay=False), help="Mapping file for a generic CSV.")
+@click.option("--drop-exact-duplicates", is_flag=True, default=False,
+              help="Keep one copy of rows repeated exactly inside a file (two downloads pasted together) "
+              "instead of refusing the file; rows repeating a key with other figures are refused anyway.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal).")
 @click.pass_context
 def command(ctx: click.Context, paths: tuple[str, ...], formats: tuple[str, ...], export_format: str | None,
-            account_currency: str | None, period: str | None, mapping: str | None, progress: bool | None) -> None:
+            account_currency: str | None, period: str | None, mapping: str | None, drop_exact_duplicates: bool,
+            progress: bool | None) -> None:
     """Ingest exports: files, folders, globs, or url::schema.table (see docs/ingest.md).
 
     The format of each file is detected from its content (encoding, delimiter, header row and
@@ -48,5 +52,6 @@ def command(ctx: click.Context, paths: tuple[str, ...], formats: tuple[str, ...]
     show_progress = sys.stderr.isatty() if progress is None else progress
     with open_workspace(ctx) as ws:
         result = ingest_paths(ws, list(paths), format=export_format, account_currency=account_currency,
-                              period=period, mapping=mapping, progress=show_progress)
+                              period=period, mapping=mapping, progress=show_progress,
+                              drop_exact_duplicates=drop_exact_duplicates)
     emit(result, output)

@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING
 
 import click
 
-from mille.cli.common import emit, format_option, open_workspace, workspace_path
+from mille.cli.common import (
+    emit,
+    format_option,
+    open_workspace,
+    record_versions_after_read,
+    wide_option,
+    workspace_path,
+)
 
 if TYPE_CHECKING:
     from mille.workspace import Workspace
@@ -39,13 +46,14 @@ def _workspace(ctx: click.Context, *, read_only: bool) -> Iterator[tuple[Path, W
 
 @command.command("list")
 @format_option("markdown")
+@wide_option
 @click.pass_context
-def list_command(ctx: click.Context, fmt: str) -> None:
+def list_command(ctx: click.Context, fmt: str, wide: bool) -> None:
     """Every metric: formula, unit, owner, where it is defined, version."""
     from mille.analysis.glossary import metric_list
 
     path = workspace_path(ctx)
-    emit(metric_list(path if path.is_dir() else None), fmt)
+    emit(metric_list(path if path.is_dir() else None), fmt, wide=wide)
 
 
 @command.command("show")
@@ -59,11 +67,21 @@ def list_command(ctx: click.Context, fmt: str) -> None:
 def show_command(ctx: click.Context, name: str, period: str | None, compare: str, no_record: bool, fmt: str) -> None:
     """A metric's glossary page, with live figures when the workspace holds data."""
     from mille.analysis.glossary import glossary_page
+    from mille.analysis.metric_versions import can_record, unrecorded
     from mille.metrics import load_catalogue
 
-    with _workspace(ctx, read_only=no_record) as (path, ws):
+    pending = recorded = False
+    with _workspace(ctx, read_only=True) as (path, ws):
         cat = load_catalogue(path if path.is_dir() else None)
-        emit(glossary_page(ws, name, catalogue=cat, period=period, compare=compare, record=not no_record), fmt)
+        page = glossary_page(ws, name, catalogue=cat, period=period, compare=compare, record=False)
+        if ws is not None and not no_record and page.live is not None and can_record(ws):
+            pending = bool(unrecorded(ws, [page.name], cat))
+            recorded = not pending
+    if pending:
+        record_versions_after_read(ctx, [page.name])
+    if page.live is not None and not no_record and (pending or recorded):
+        page.live.recorded_version = True  # what the command did, not a figure
+    emit(page, fmt)
 
 
 @command.command("validate")

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 MIN_TOKEN = 16
 
 
 @click.command("serve")
-@click.option("--workspace", "-w", "path", default=None, type=click.Path(path_type=Path),
-              help="Workspace to show (default: the global --workspace, else ./mille-workspace).")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on. Anything but a loopback address needs --token.")
 @click.option("--port", "-p", default=8765, show_default=True, type=click.IntRange(0, 65535),
@@ -26,7 +22,7 @@ MIN_TOKEN = 16
 @click.option("--log-level", default="info", show_default=True,
               type=click.Choice(["critical", "error", "warning", "info", "debug"]), help="Server log detail.")
 @click.pass_context
-def command(ctx: click.Context, path: Path | None, host: str, port: int, token: str | None,
+def command(ctx: click.Context, host: str, port: int, token: str | None,
             connections: int, cache_size: int, log_level: str) -> None:
     """Serve the dashboard: overview, breakdown, explain, audit and metric pages, each also as
     JSON (add .json to the address). The workspace is opened read-only; by default only this
@@ -48,7 +44,7 @@ def command(ctx: click.Context, path: Path | None, host: str, port: int, token: 
     if token is not None and len(token) < MIN_TOKEN:
         raise click.BadParameter(f"use at least {MIN_TOKEN} characters (or `auto`)", param_hint="--token")
 
-    where = path if path is not None else workspace_path(ctx)
+    where = workspace_path(ctx)
     engine = (ctx.find_root().obj or {}).get("engine")
     # Open once here so that a missing or locked workspace, or a bad locale, is one message and
     # exit status 2 — not a server that starts and then fails.

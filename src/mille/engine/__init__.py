@@ -7,6 +7,7 @@ connection URL. Engine packages are imported lazily, here and only here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from mille.engine.base import Capabilities, Engine
@@ -23,15 +24,20 @@ def connect(
     *,
     read_only: bool = False,
     options: dict[str, object] | None = None,
+    wait: float | None = None,
+    on_wait: Callable[[], None] | None = None,
 ) -> Engine:
-    """Open the engine for a workspace directory (``None``: an in-memory DuckDB)."""
+    """Open the engine for a workspace directory (``None``: an in-memory DuckDB). A DuckDB file
+    another process holds is waited for up to ``wait`` seconds (see :mod:`mille.engine.locking`),
+    calling ``on_wait`` once when the wait begins."""
     options = dict(options or {})
     if engine == "duckdb":
         from mille.engine.duckdb import DuckDBEngine
 
         path = (workspace / DATABASE_FILE) if workspace is not None else None
         threads = options.get("threads")
-        return DuckDBEngine(path, read_only=read_only, threads=int(threads) if threads else None)
+        return DuckDBEngine(path, read_only=read_only, threads=int(threads) if threads else None, wait=wait,
+                            on_wait=on_wait)
     if engine == "spark":
         try:
             from mille.engine.spark import SparkEngine

@@ -86,6 +86,11 @@ class Engine:
         date column means BETWEEN). Returns the number of rows deleted."""
         raise NotImplementedError
 
+    def delete_rows(self, name: str, where: Mapping[str, Any], column: str, values: pa.Array) -> int:
+        """Delete the rows matching ``where`` whose ``column`` holds one of ``values`` (an Arrow
+        array of any length: an ingest's duplicate lines). Returns the number of rows deleted."""
+        return self.delete(name, {**where, column: values.to_pylist()}) if len(values) else 0
+
     def update(self, name: str, values: Mapping[str, Any], where: Mapping[str, Any]) -> int:
         raise NotImplementedError
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -12,6 +12,7 @@ import duckdb
 import ibis
 
 from mille.engine.base import Capabilities, Engine
+from mille.engine.locking import open_with_wait, wait_seconds
 from mille.errors import WorkspaceError
 
 if TYPE_CHECKING:
@@ -24,6 +25,11 @@ _DUCK_TYPES = {"string": "VARCHAR", "date": "DATE", "int64": "BIGINT", "float64"
                "boolean": "BOOLEAN", "timestamp": "TIMESTAMP"}
 STORAGE_VERSION = "v1.3.0"
 ROW_GROUP_ROWS = 122_880  # DuckDB's row group: smaller inserts fill at most one
+
+
+def _locked(exc: Exception) -> bool:
+    """DuckDB's error for a file another process holds (its lock), not a damaged file."""
+    return isinstance(exc, duckdb.IOException) and "lock" in str(exc).lower()
 
 
 def _ident(name: str) -> str:
@@ -53,7 +59,8 @@ class DuckDBEngine(Engine):
         description="DuckDB, embedded, one file per workspace",
     )
 
-    def __init__(self, path: Path | None, *, read_only: bool = False, threads: int | None = None) -> None:
+    def __init__(self, path: Path | None, *, read_only: bool = False, threads: int | None = None,
+                 wait: float | None = None, on_wait: Callable[[], None] | None = None) -> None:
         self.path = path
         database = str(path) if path is not None else ":memory:"
         config: dict[str, Any] = {}
@@ -65,14 +72,21 @@ class DuckDBEngine(Engine):
             # instead of 212 MB in the default format, which older DuckDB releases could read.
             config["storage_compatibility_version"] = STORAGE_VERSION
         try:
-            self.con = ibis.duckdb.connect(database, read_only=read_only, **config)
+            self.con = open_with_wait(
+                lambda: ibis.duckdb.connect(database, read_only=read_only, **config), _locked,
+                database=path, writer=not read_only, wait=wait, on_wait=on_wait,
+            )
         except duckdb.IOException as exc:
             text = str(exc)
-            if "lock" in text.lower():
+            if _locked(exc):
+                waited = wait_seconds() if wait is None else wait
                 raise WorkspaceError(
-                    "the workspace database is in use by another process",
+                    "the workspace database is in use by another process"
+                    + (f" (waited {waited:g} s)" if waited else "")
+                    + ("" if read_only else ": an ingest or `mille sources remove` needs it to itself"),
                     file=path,
-                    hint="stop the other mille command (e.g. `mille serve`) and try again",
+                    hint="let the other mille command finish (a running `mille serve` lets go by itself "
+                    "while a writer waits), or wait longer with MILLE_LOCK_WAIT=SECONDS",
                 ) from None
             raise WorkspaceError(
                 f"cannot open the workspace database: {text.splitlines()[0]}",
@@ -171,6 +185,21 @@ class DuckDBEngine(Engine):
     def delete(self, name: str, where: Mapping[str, Any]) -> int:
         clause, params = self._where(where)
         row = self._raw.execute(f"DELETE FROM {_ident(name)} WHERE {clause}", params).fetchone()
+        return int(row[0]) if row else 0
+
+    def delete_rows(self, name: str, where: Mapping[str, Any], column: str, values: pa.Array) -> int:
+        if not len(values):
+            return 0
+        import pyarrow as pa
+
+        clause, params = self._where(where)
+        view = "_mille_delete"
+        self._raw.register(view, pa.table({"v": values}))
+        try:
+            row = self._raw.execute(f"DELETE FROM {_ident(name)} WHERE {clause} AND {_ident(column)} IN "
+                                    f"(SELECT v FROM {view})", params).fetchone()
+        finally:
+            self._raw.unregister(view)
         return int(row[0]) if row else 0
 
     def update(self, name: str, values: Mapping[str, Any], where: Mapping[str, Any]) -> int:

@@ -256,6 +256,22 @@ class SparkEngine(Engine):
             self._overwrite(name, table.filter(~cond | cond.isNull()))
         return n
 
+    def delete_rows(self, name: str, where: Mapping[str, Any], column: str, values: pa.Array) -> int:
+        import pyarrow as pa
+
+        if not len(values):
+            return 0
+        cond = self._condition(where)
+        table = self.session.table(f"{self.database}.{name}")
+        doomed = self.session.createDataFrame(_plain(pa.table({column: values}))).distinct()
+        matched = table.filter(cond)
+        n = matched.join(doomed, on=column, how="left_semi").count()
+        if n:
+            self._snapshot(name)
+            kept = matched.join(doomed, on=column, how="left_anti").select(*table.columns)
+            self._overwrite(name, table.filter(~cond | cond.isNull()).unionByName(kept))
+        return n
+
     def update(self, name: str, values: Mapping[str, Any], where: Mapping[str, Any]) -> int:
         cond = self._condition(where)
         table = self.session.table(f"{self.database}.{name}")

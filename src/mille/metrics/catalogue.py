@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
+from sqlglot import exp
 
 from mille import yamldoc
 from mille.errors import MetricError, suggestion
@@ -33,7 +34,8 @@ from mille.metrics.validation import (
     review_warnings,
 )
 from mille.metrics.versions import normal_form, version_of
-from mille.schema import TABLES
+from mille.platforms import all_platforms
+from mille.schema import AD_PERFORMANCE, TABLES
 
 WORKSPACE_FILE = "metrics.yaml"
 BUILTIN = "built-in"
@@ -139,7 +141,10 @@ class Catalogue:
         """Per measure read, per platform: the export column (the metric's own entries win)."""
         out: dict[str, dict[str, str]] = {}
         for n in self.measures_read(metric):
-            fields = dict(self.measures[n].source_fields) if n in self.measures else {}
+            m = self.measures.get(n)
+            fields = dict(m.source_fields) if m is not None else {}
+            if m is not None and not fields:
+                fields = platform_fields(m.table, m.column, m.filter)
             fields.update(metric.source_fields.get(n, {}))
             if fields:
                 out[n] = fields
@@ -167,6 +172,43 @@ class Catalogue:
         else:
             text = f"{m.agg} of {m.column}"
         return f"{text} (where {m.filter})" if m.filter else text
+
+
+# -- export columns from the platform modules ------------------------------------------------------
+
+# A measure over a column derived at ingest reads the platform's column of its origin.
+DERIVED_FROM = {"spend_reporting": "spend"}
+
+
+@functools.cache
+def platform_fields(table: str, column: str | None, filter: str | None) -> dict[str, str]:
+    """Per platform, the export column an ad_performance measure comes from, as each platform
+    module declares it: a measure that declares none of its own shows these. A filter on
+    ``platform`` (``platform IN ('linkedin_ads', 'facebook_ads')``) keeps its platforms only."""
+    if table != AD_PERFORMANCE.name or column is None:
+        return {}
+    unified = DERIVED_FROM.get(column, column)
+    keep = _filtered_platforms(parse_filter(filter, AD_PERFORMANCE)) if filter else None
+    return {p.id: p.source_fields[unified] for p in all_platforms()
+            if unified in p.source_fields and (keep is None or p.id in keep)}
+
+
+def _filtered_platforms(tree: exp.Expression) -> set[str] | None:
+    """The platforms a filter admits when it says (None when it does not restrict them)."""
+    if isinstance(tree, exp.Paren):
+        return _filtered_platforms(tree.this)
+    if isinstance(tree, exp.And):
+        sides = [s for s in (_filtered_platforms(tree.left), _filtered_platforms(tree.right)) if s is not None]
+        return set.intersection(*sides) if sides else None
+    if isinstance(tree, exp.Or):
+        either = (_filtered_platforms(tree.left), _filtered_platforms(tree.right))
+        return None if None in either else set.union(*either)  # type: ignore[arg-type]
+    on_platform = isinstance(tree.this, exp.Column) and tree.this.name == "platform"
+    if isinstance(tree, exp.In) and on_platform and not tree.args.get("query"):
+        return {v.name for v in tree.expressions if isinstance(v, exp.Literal) and v.is_string}
+    if isinstance(tree, exp.EQ) and on_platform and isinstance(tree.expression, exp.Literal):
+        return {tree.expression.name}
+    return None
 
 
 # -- loading ---------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from mille.errors import QueryError, suggestion
 from mille.metrics.arithmetic import evaluate as evaluate_expression
 from mille.metrics.catalogue import Catalogue
 from mille.metrics.filters import compile_filter
+from mille.metrics.identity import VIRTUAL_DIMENSIONS, expand, keyed, keyed_ids
 from mille.metrics.model import Measure, Metric
 from mille.periods import GRAINS, Period
 from mille.schema import TABLES
@@ -43,15 +44,22 @@ class MetricQuery:
     # the attribution analysis adds beside the ad rows (mille.analysis.attributed_rows); a query
     # that is not attributed refuses metrics reading CRM records.
     attributed: bool = False
+    # Id columns among ``by`` that fall back to ``name:`` + the name where an export has no id
+    # (the keys of the virtual dimensions campaign, ad_group and ad: mille.metrics.identity).
+    name_keyed: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         table = TABLES["ad_performance"]
+        known = [*table.dimensions, *VIRTUAL_DIMENSIONS]
         for dim in self.by:
-            if dim not in table.dimensions:
+            if dim not in known:
                 raise QueryError(
                     f"cannot break down by `{dim}`",
-                    hint=suggestion(dim, table.dimensions),
+                    hint=suggestion(dim, known),
                 )
+        # A virtual dimension groups by its entity's key columns, with names where ids are missing.
+        self.name_keyed = list(dict.fromkeys([*self.name_keyed, *keyed_ids(self.by)]))
+        self.by = expand(self.by, across_platforms=True)
         if self.grain is not None and self.grain not in GRAINS:
             raise QueryError(f"unknown grain `{self.grain}`", expected=", ".join(GRAINS))
         names = [m.name for m in self.catalogue.measures_for(self.metrics)]
@@ -88,6 +96,7 @@ class MetricQuery:
             t = t.filter((t.date_day >= self.period.start) & (t.period_end <= self.period.end))
         for text in self._filters():
             t = t.filter(compile_filter(text, t, table))
+        t = keyed(t, self.name_keyed)
         if self.grain:
             t = t.mutate(**{BUCKET: _bucket(t.date_day, self.grain)})
         aggs = {}

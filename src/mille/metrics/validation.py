@@ -25,7 +25,8 @@ from typing import Any, Literal
 from mille import yamldoc
 from mille.errors import MetricError, did_you_mean, suggestion
 from mille.metrics.model import CRM_SYSTEMS, Measure, Metric
-from mille.schema import PLATFORMS, TABLES
+from mille.platforms import PLATFORMS
+from mille.schema import TABLES
 
 Severity = Literal["error", "warning"]
 
@@ -276,7 +277,10 @@ def check_metric(chk: Checker, cat: Any, metric: Metric, path: tuple) -> None:
             chk.warn(f"unit is percent but multiplier is {metric.multiplier:g}", (*path, "multiplier"),
                      entry=entry, hint="a percentage needs multiplier: 100")
     if metric.type == "derived":
-        _check_derived(chk, cat, metric, path, entry)
+        if not _check_derived(chk, cat, metric, path, entry):
+            # What follows reads the expression's inputs: with a broken expression there are none
+            # to read, and the problem is already recorded (the rest of the file is still checked).
+            return
     elif metric.interval != "none" and metric.type != "ratio":
         chk.warn(f"interval: {metric.interval} applies to ratio metrics", (*path, "interval"), entry=entry)
     tables = cat.tables_of(metric)
@@ -313,28 +317,30 @@ def check_metric(chk: Checker, cat: Any, metric: Metric, path: tuple) -> None:
         chk.warn("min_base applies to ratio metrics (it is a minimum denominator)", (*path, "min_base"), entry=entry)
 
 
-def _check_derived(chk: Checker, cat: Any, metric: Metric, path: tuple, entry: str) -> None:
+def _check_derived(chk: Checker, cat: Any, metric: Metric, path: tuple, entry: str) -> bool:
+    """Check a derived metric's expression; False when it cannot be evaluated at all."""
     from mille.metrics.arithmetic import referenced_names
 
     names = chk.attempt(lambda: referenced_names(metric.expression or ""), (*path, "expression"), entry)
     if names is None:
-        return
+        return False
     missing = [n for n in sorted(names) if n not in cat.metrics]
     for n in missing:
         chk.error(f"`{n}` in the expression is not a metric", (*path, "expression"), entry=entry,
                   hint=suggestion(n, cat.metrics))
     if missing:
-        return
+        return False
     cycle = find_cycle(cat, metric.name)
     if cycle:
         chk.error(f"derived metrics form a cycle: {' → '.join(cycle)}", (*path, "expression"),
                   entry=entry, hint="a derived metric cannot depend on itself")
-        return
+        return False
     filter_sets = {tuple(cat.effective_filters(cat.metrics[n])) for n in names}
     if len(filter_sets) > 1:
         chk.error("the metrics in the expression have different filters, so no single set of rows "
                   "computes them together", (*path, "expression"), entry=entry,
                   hint="express the slice as a filtered measure (measure `filter:`) instead of a metric filter")
+    return True
 
 
 def find_cycle(cat: Any, start: str) -> list[str] | None:

@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from mille.analysis.narrative import segment_name
-from mille.schema import PLATFORM_LABELS
+from mille.platforms import label as platform_label
 
 if TYPE_CHECKING:
     from mille.analysis.audit import AuditResult
@@ -60,11 +60,40 @@ def _spec(kind: str, marks: int, description: str, **body: Any) -> dict[str, Any
             "usermeta": {"mille": {"kind": kind, "marks": marks}}, **body}
 
 
+def cell_label(b: Breakdown, segment: dict[str, str | None], label: str) -> str:
+    """A breakdown cell's label: the library's own for entities (``LinkedIn Ads · Q4 ABM``),
+    else the segment's values with platform names."""
+    from mille.analysis.breakdown_result import entity_labels
+
+    return label if entity_labels(b) else segment_label(segment, label)
+
+
+# d3 formats of a time axis per grain; quarters are labelled by an expression ("Q3 2026")
+TIME_FORMATS = {"day": "%d %b", "week": "%d %b", "month": "%b %Y", "year": "%Y"}
+TIME_UNITS = {"day": "utcyearmonthdate", "week": "utcyearmonthdate", "month": "utcyearmonth",
+              "quarter": "utcyearquarter", "year": "utcyear"}
+QUARTER_LABEL = "'Q' + (floor(utcmonth(datum.value) / 3) + 1) + ' ' + utcyear(datum.value)"
+MAX_TICKS = 16
+
+
+def time_axis(grain: str, starts: list[date]) -> dict[str, Any]:
+    """The x encoding of a series: one tick per bucket (thinned to at most 16, evenly) at the
+    bucket's first day, labelled for its grain — "12 Oct", "Oct 2026", "Q3 2026", "2026"."""
+    buckets = sorted(set(starts))
+    step = max(1, -(-len(buckets) // MAX_TICKS))
+    ticks = [_datetime(d) for d in buckets[::step]]
+    axis: dict[str, Any] = {"values": ticks, "tickCount": len(ticks), "labelOverlap": True}
+    axis |= ({"labelExpr": QUARTER_LABEL} if grain == "quarter"
+             else {"format": TIME_FORMATS.get(grain, "%d %b"), "formatType": "utc"})
+    return {"field": "start", "type": "temporal", "timeUnit": TIME_UNITS.get(grain, "utcyearmonthdate"),
+            "title": None, "axis": axis}
+
+
 def segment_label(segment: dict[str, str | None], fallback: str) -> str:
     """A cell's label for people: platform literals become names (``LinkedIn Ads × csuite``)."""
     if not segment:
         return fallback
-    return " × ".join(PLATFORM_LABELS.get(v, v) if d == "platform" and v else (v or "(none)")
+    return " × ".join(platform_label(v, v) if d == "platform" and v else (v or "(none)")
                       for d, v in segment.items())
 
 
@@ -76,7 +105,7 @@ def segment_bars(b: Breakdown, metric: str, fmt: Formats) -> dict[str, Any]:
     rows = []
     for cell in [*b.cells, b.total]:
         m = cell.metrics[metric]
-        label = "Total" if cell.kind == "total" else segment_label(cell.segment, cell.label)
+        label = "Total" if cell.kind == "total" else cell_label(b, cell.segment, cell.label)
         rows.append({
             "label": label, "kind": cell.kind, "value": m.current.value, "low": m.current.low,
             "high": m.current.high, "previous": m.previous.value if m.previous else None,
@@ -125,24 +154,23 @@ def segment_bars(b: Breakdown, metric: str, fmt: Formats) -> dict[str, Any]:
 
 def series_lines(b: Breakdown, metric: str, fmt: Formats) -> dict[str, Any]:
     """Lines over time: the total in ink with its interval as a band, and the largest segments
-    (up to seven, by the report's order) in the palette. Partial buckets are hollow points."""
+    (up to seven, by the report's order) in the palette. Partial buckets are hollow points; a
+    bucket the data ends inside ("to 12 Nov") has a dashed outline."""
     assert b.series is not None
     s, info = b.series, _info(b, metric)
     m = s.metrics[metric]
-    wanted = [segment_label(c.segment, c.label) for c in b.cells if c.kind == "segment"][:MAX_LINES]
+    wanted = [cell_label(b, c.segment, c.label) for c in b.cells if c.kind == "segment"][:MAX_LINES]
     points = []
     for i in range(len(s)):
         kind = s.kind[i]
-        label = "Total" if kind == "total" else segment_label({d: v[i] for d, v in s.segment.items()}, s.label[i])
+        label = "Total" if kind == "total" else cell_label(b, {d: v[i] for d, v in s.segment.items()}, s.label[i])
         if kind != "total" and (label not in wanted or not b.by):
             continue
         points.append({"start": s.period_start[i].isoformat(), "label": label, "total": kind == "total",
                        "value": m.value[i], "low": m.low[i], "high": m.high[i],
-                       "partial": "partial bucket" if s.partial[i] else ""})
+                       "partial": _bucket_note(s, i), "incomplete": bool(s.incomplete and s.incomplete[i])})
     f = number_format(info.unit, info.decimals)
-    day_format = fmt.d3_date("yMMM") if s.grain in ("month", "quarter", "year") else fmt.d3_date("MMMd")
-    x = {"field": "start", "type": "temporal", "timeUnit": "utcyearmonthdate", "title": None,
-         "axis": {"format": day_format, "labelOverlap": True}}
+    x = time_axis(s.grain, list(s.period_start))
     y = {"field": "value", "type": "quantitative", "title": axis_title(info.label, info.unit, info.suffix),
          "axis": {"format": f}, "scale": {"zero": info.unit != "currency" or info.type != "ratio"}}
     domain = ["Total", *wanted] if b.by else ["Total"]
@@ -161,6 +189,7 @@ def series_lines(b: Breakdown, metric: str, fmt: Formats) -> dict[str, Any]:
         {"mark": {"type": "line", "strokeWidth": 2}, "encoding": {"x": x, "y": y, "color": colour}},
         {"mark": {"type": "point", "size": 36},
          "encoding": {"x": x, "y": y, "color": colour, "tooltip": tooltip,
+                      "strokeDash": {"condition": {"test": "datum.incomplete", "value": [2, 2]}, "value": [1, 0]},
                       "fill": {"condition": {"test": "datum.partial", "value": "white"}, "field": "label",
                                "type": "nominal", "legend": None, "scale": colour["scale"]}}},
     ]
@@ -172,15 +201,22 @@ def series_lines(b: Breakdown, metric: str, fmt: Formats) -> dict[str, Any]:
     )
 
 
+def _bucket_note(s: Any, i: int) -> str:
+    if s.incomplete and s.incomplete[i]:
+        return f"to {s.covered_to[i].day} {s.covered_to[i]:%b}: the data ends inside this {s.grain}"
+    return "partial bucket" if s.partial[i] else ""
+
+
 def sparkline(b: Breakdown, metric: str) -> dict[str, Any]:
     """A tile's small line: the total of ``metric`` over the series, the last point marked.
-    Partial buckets (a first week with three days held) are left out: a sum over fewer days
-    would look like a drop."""
+    Partial and incomplete buckets (a first week with three days held, a month to date) are
+    left out: a sum over fewer days would look like a drop."""
     assert b.series is not None
     s = b.series
     m = s.metrics[metric]
     points = [{"start": s.period_start[i].isoformat(), "value": m.value[i]}
-              for i in range(len(s)) if s.kind[i] == "total" and m.value[i] is not None and not s.partial[i]]
+              for i in range(len(s)) if s.kind[i] == "total" and m.value[i] is not None and not s.partial[i]
+              and not (s.incomplete and s.incomplete[i])]
     info = _info(b, metric)
     x = {"field": "start", "type": "temporal", "timeUnit": "utcyearmonthdate", "axis": None}
     y = {"field": "value", "type": "quantitative", "axis": None, "scale": {"zero": False}}
@@ -335,7 +371,7 @@ def glossary_platforms(page: GlossaryPage, fmt: Formats) -> dict[str, Any]:
     rows = []
     for cell in [*page.live.platforms, page.live.total]:
         total = cell.platform is None
-        rows.append({"label": "Total" if total else PLATFORM_LABELS.get(cell.platform or "", cell.platform),
+        rows.append({"label": "Total" if total else platform_label(cell.platform or "", cell.platform),
                      "kind": "total" if total else "segment", "value": cell.value,
                      "previous": cell.previous_value, "thin": "too thin to read" if cell.thin else ""})
     f = number_format(unit, decimals)

@@ -11,9 +11,9 @@ from __future__ import annotations
 from markupsafe import Markup, escape
 
 from mille.analysis.pipeline import Pipeline, Segment
+from mille.platforms import label as platform_label
 from mille.report.html import renders_html, table
 from mille.report.html_locale import Formats
-from mille.schema import PLATFORM_LABELS
 
 COLUMNS = (
     # (figure, header, kind): kind says how to format it
@@ -31,7 +31,7 @@ COLUMNS = (
 def _label(segment: Segment) -> str:
     if not segment.segment:
         return "Total"
-    return " × ".join(PLATFORM_LABELS.get(v or "", v or "(none)") for v in segment.segment.values())
+    return " × ".join(platform_label(v or "", v or "(none)") for v in segment.segment.values())
 
 
 def _cell(fmt: Formats, value: float | None, kind: str) -> str:

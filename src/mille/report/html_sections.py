@@ -14,14 +14,15 @@ from typing import Any
 from markupsafe import Markup
 
 from mille.analysis.audit import AuditResult
+from mille.analysis.breakdown_coverage import absent_text
 from mille.analysis.breakdown_result import Breakdown, MetricInfo
 from mille.analysis.explanation import Cause, Explanation, Figures
 from mille.analysis.glossary import GlossaryPage, MetricList
 from mille.analysis.narrative import segment_name
+from mille.platforms import label as platform_label
 from mille.report import charts
 from mille.report.html import TEMPLATES, Links, chart, renders_html
 from mille.report.html_locale import NO_VALUE, Formats
-from mille.schema import PLATFORM_LABELS
 
 SEVERITY_TITLES = {"error": "Errors", "warn": "Warnings", "info": "Notes"}
 
@@ -31,7 +32,7 @@ def _render(template: str, **context: Any) -> str:
 
 
 def platform_name(value: str | None) -> str:
-    return PLATFORM_LABELS.get(value or "", value or "(none)")
+    return platform_label(value or "", value or "(none)")
 
 
 # -- breakdown -------------------------------------------------------------------------------
@@ -55,10 +56,10 @@ def _breakdown_rows(b: Breakdown, info: MetricInfo, fmt: Formats) -> list[dict[s
         value = lambda v: metric_value(fmt, info, v, b.currency)  # noqa: E731
         change = m.change
         rows.append({
-            "label": "Total" if cell.kind == "total" else charts.segment_label(cell.segment, cell.label),
+            "label": "Total" if cell.kind == "total" else charts.cell_label(b, cell.segment, cell.label),
             "kind": cell.kind,
             "members": cell.members,
-            "value": value(m.current.value),
+            "value": absent_text(m.current.flags) or value(m.current.value),
             "interval": (f"{value(m.current.low)} – {value(m.current.high)}"
                          if m.current.low is not None and m.current.high is not None else ""),
             "previous": value(m.previous.value) if m.previous is not None else NO_VALUE,

@@ -13,8 +13,8 @@ from typing import Any
 
 from mille.analysis.glossary import GlossaryPage, MetricList
 from mille.metrics.display import NO_VALUE, format_number
+from mille.platforms import label as platform_label
 from mille.results import Result
-from mille.schema import PLATFORM_LABELS
 
 MarkdownRenderer = Callable[[Any], str]
 _MARKDOWN: dict[type, MarkdownRenderer] = {}
@@ -101,7 +101,7 @@ def page_markdown(page: GlossaryPage) -> str:
                 "|---|" + "---|" * len(names)]
         for p in platforms:
             cells = [code(page.source_fields[n][p]) if p in page.source_fields[n] else NO_VALUE for n in names]
-            out.append(f"| {esc(PLATFORM_LABELS.get(p, p))} | " + " | ".join(cells) + " |")
+            out.append(f"| {esc(platform_label(p, p))} | " + " | ".join(cells) + " |")
         out.append("")
     if page.live is not None:
         out += _live(page)
@@ -126,7 +126,7 @@ def _live(page: GlossaryPage) -> list[str]:
            + (f" against {esc(prev['label'])}" if prev else ""), "",
            "| " + " | ".join(esc(h) for h in head) + " |", "|---|" + "---:|" * (len(head) - 1)]
     for cell in [live.total, *live.platforms]:
-        scope = "**all platforms**" if cell.platform is None else esc(PLATFORM_LABELS.get(cell.platform, cell.platform))
+        scope = "**all platforms**" if cell.platform is None else esc(platform_label(cell.platform, cell.platform))
         row = [scope, value(cell.value) + (" (thin)" if cell.thin else "")]
         if prev:
             pct = NO_VALUE if cell.change_pct is None else f"{cell.change_pct * 100:+.1f} %"

@@ -9,8 +9,8 @@ from rich.table import Table
 from rich.text import Text
 
 from mille.analysis.audit import CHECKS, AuditResult, Finding
-from mille.report.render import renders
-from mille.schema import PLATFORM_LABELS
+from mille.platforms import label as platform_label
+from mille.report.render import Fitted, line_width, name_column, number_columns, renders
 
 _STYLE = {"error": "bold red", "warn": "yellow", "info": "cyan"}
 _LABEL = {"error": "ERROR", "warn": "warn", "info": "info"}
@@ -39,26 +39,27 @@ def _header(r: AuditResult) -> Text:
     return text
 
 
-def _sources(r: AuditResult) -> Table:
+def _sources(r: AuditResult, name_width: int | None = None) -> Table:
     t = Table(title="Sources", title_justify="left", header_style="bold")
     for name, justify in (("source", "left"), ("spend", "right"), ("est. missing", "right"),
                           ("score", "right"), ("points lost", "right"), ("last day", "left")):
         t.add_column(name, justify=justify)  # type: ignore[arg-type]
     last = {f.source: f for f in r.freshness}
     for s in r.score.sources:
-        label = f"{PLATFORM_LABELS.get(s.platform, s.platform)} · {s.account or s.account_id or '(no account)'}"
+        label = f"{platform_label(s.platform, s.platform)} · {s.account or s.account_id or '(no account)'}"
         fresh = last.get(s.source)
         day = "—" if fresh is None else f"{fresh.last_day}" + (f" (−{fresh.days_behind_newest}d)" if fresh.days_behind_newest else "")
         t.add_row(label, _money(s.spend, r.currency), _money(s.estimated_missing, r.currency) if s.estimated_missing else "—",
                   Text(f"{s.score:.1f}", style=_score_style(s.score)), f"{s.points_lost:.1f}", day)
-    return t
+    # the label gives way (ellipsis); amounts, scores and days stay whole on one line
+    return name_column(number_columns(t), 0, name_width)
 
 
 def _findings(r: AuditResult, findings: Iterable[Finding]) -> Table:
     t = Table(title="Findings", title_justify="left", header_style="bold", show_lines=False)
     t.add_column("sev")
     t.add_column("finding", overflow="fold", ratio=3)
-    t.add_column("days", overflow="fold", ratio=1)
+    t.add_column("days")
     t.add_column("spend", justify="right")
     t.add_column("share", justify="right")
     for f in findings:
@@ -69,6 +70,10 @@ def _findings(r: AuditResult, findings: Iterable[Finding]) -> Table:
             _money(f.spend, r.currency, estimated=f.estimated) if f.spend else "—",
             "—" if f.share_of_spend is None else f"{f.share_of_spend:.1%}",
         )
+    # Dates and amounts are never folded; the finding's words take what is left.
+    for column in t.columns[2:]:
+        column.no_wrap = True
+        column.min_width = max((line_width(c) for c in column.cells), default=0) or None
     return t
 
 
@@ -99,7 +104,7 @@ def _checks(r: AuditResult) -> Text:
 @renders(AuditResult)
 def render_audit(r: AuditResult) -> Iterable[RenderableType]:
     yield _header(r)
-    yield _sources(r)
+    yield Fitted(lambda level, width: [_sources(r, width)])
     if r.findings:
         yield _findings(r, r.findings)
         hints = _hints(r.findings)

@@ -20,30 +20,43 @@ from mille.analysis.glossary import Cell, GlossaryPage, MetricList
 from mille.analysis.metric_versions import DefinitionDrift
 from mille.metrics.display import NO_VALUE, format_number
 from mille.metrics.review import ValidationReport
-from mille.report.render import renders
-from mille.schema import PLATFORM_LABELS
+from mille.platforms import label as platform_label
+from mille.report.render import NAME_MIN, Fitted, renders
 
 DIRECTION = {"higher_is_better": "higher is better", "lower_is_better": "lower is better", "neutral": "neither up nor down is better by itself"}
 
 
 @renders(MetricList)
 def render_list(result: MetricList) -> Iterable[RenderableType]:
+    yield Fitted(lambda level, width: [_list_table(result, level, width)], levels=3, names=2)
+    yield Text("Bold: shown by default in reports. Aliases in brackets. `mille metrics show NAME` prints "
+               "a metric's glossary page; --format json adds unit, direction and owner.", style="dim")
+
+
+def _list_table(result: MetricList, level: int, text_width: int | None) -> Table:
+    """Level 0 shows every column; 1 drops the version, 2 the origin too. Names stay whole
+    (they are what `mille metrics show` takes); label and formula wrap at their words."""
     table = Table(title="Metrics", header_style="bold", title_justify="left")
     table.add_column("metric", no_wrap=True)
-    table.add_column("label", ratio=1)
-    table.add_column("formula", ratio=2)
-    table.add_column("origin")
-    table.add_column("version", no_wrap=True)
+    table.add_column("label", ratio=1, max_width=text_width)
+    table.add_column("formula", ratio=2, max_width=text_width)
+    if level < 2:
+        table.add_column("origin")
+    if level < 1:
+        table.add_column("version", no_wrap=True)
     for m in result.metrics:
         label = Text(m.label)
         if m.aliases:
             label.append(f" ({', '.join(m.aliases)})", style="dim")
         origin = m.origin if m.change is None else f"{m.origin}, {m.change}"
-        table.add_row(Text(m.name, style="bold" if m.headline else ""), label, m.formula, origin,
-                      Text(m.version, style="dim"))
-    yield table
-    yield Text("Bold: shown by default in reports. Aliases in brackets. `mille metrics show NAME` prints "
-               "a metric's glossary page; --format json adds unit, direction and owner.", style="dim")
+        row: list[RenderableType] = [Text(m.name, style="bold" if m.headline else ""), label, m.formula]
+        row += [origin] if level < 2 else []
+        row += [Text(m.version, style="dim")] if level < 1 else []
+        table.add_row(*row)
+    if text_width is not None and text_width > NAME_MIN:
+        # laid out for the terminal: label and formula share what the other columns leave
+        table.columns[1].max_width = table.columns[2].max_width = None
+    return table
 
 
 @renders(GlossaryPage)
@@ -125,7 +138,7 @@ def _sources(page: GlossaryPage) -> Table:
     for n in names:
         table.add_column(page.measures.get(n, {}).get("label", n))
     for p in platforms:
-        table.add_row(PLATFORM_LABELS.get(p, p), *(page.source_fields[n].get(p, NO_VALUE) for n in names))
+        table.add_row(platform_label(p, p), *(page.source_fields[n].get(p, NO_VALUE) for n in names))
     return table
 
 
@@ -152,7 +165,7 @@ def _live(page: GlossaryPage) -> Iterable[RenderableType]:
                              suffix=d["display"]["suffix"], currency=live.currency)
 
     for cell in [live.total, *live.platforms]:
-        scope = "all platforms" if cell.platform is None else PLATFORM_LABELS.get(cell.platform, cell.platform)
+        scope = "all platforms" if cell.platform is None else platform_label(cell.platform, cell.platform)
         row: list[Any] = [Text(scope, style="bold" if cell.platform is None else "")]
         shown = Text(value(cell.value))
         if cell.thin:

@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from mille.analysis.pipeline import Pipeline, Segment
-from mille.report.render import renders
+from mille.report.render import Fitted, name_column, number_columns, renders
 
 
 def _n(value: float | None, decimals: int = 0, prefix: str = "", suffix: str = "") -> str:
@@ -18,6 +18,11 @@ def _n(value: float | None, decimals: int = 0, prefix: str = "", suffix: str = "
 
 @renders(Pipeline)
 def pipeline_view(result: Pipeline) -> Iterable[RenderableType]:
+    yield Fitted(lambda level, width: [_table(result, width)])
+    yield from _rest(result)
+
+
+def _table(result: Pipeline, name_width: int | None) -> Table:
     cur = result.currency
     table = Table(title=f"Pipeline by {', '.join(result.by) or 'total'} — {result.period.get('label')} "
                         f"({result.rule})", header_style="bold")
@@ -35,7 +40,10 @@ def pipeline_view(result: Pipeline) -> Iterable[RenderableType]:
     for s in result.segments:
         row(s, " × ".join(str(v) for v in s.segment.values()))
     row(result.total, "total")
-    yield table
+    return name_column(number_columns(table), 0, name_width)
+
+
+def _rest(result: Pipeline) -> Iterable[RenderableType]:
     splits = [s for s in result.segments if s.funnel is not None]
     if splits:
         yield Text(f"Cost per opportunity against {result.reference}, split into its funnel factors "

@@ -8,7 +8,7 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from mille.report.render import renders
+from mille.report.render import WIDE, Fitted, line_width, renders
 from mille.sources.summary import IngestSummary, SourceRemoved, SourcesList
 
 
@@ -60,9 +60,15 @@ def ingest_summary(result: IngestSummary) -> Iterable[RenderableType]:
             shown = ", ".join(n.unmatched[:8]) + (" …" if len(n.unmatched) > 8 else "")
             line += f"; {len(n.unmatched)} do not ({n.unmatched_rows:,} rows, kept): {shown}"
         yield Text(line + ".")
+    dropped = sum(f.duplicates_dropped for f in result.files)
+    if dropped:
+        yield Text(f"{dropped:,} exact duplicate row(s) dropped (--drop-exact-duplicates): one copy of each kept.",
+                   style="yellow")
     for f in result.files:
         for w in f.warnings:
             yield Text(f"! {f.source_relation}: {w}", style="yellow")
+        for note in f.notes:
+            yield Text(f"· {f.source_relation}: {note}")
 
 
 @renders(SourcesList)
@@ -70,18 +76,43 @@ def sources_list(result: SourcesList) -> Iterable[RenderableType]:
     if not result.sources:
         yield Text("Nothing ingested yet: run `mille ingest FILES…`.")
         return
-    table = Table(title="Sources held", header_style="bold")
-    for name, justify in (("ingest", "left"), ("file", "left"), ("platform", "left"), ("account", "left"),
-                          ("level", "left"), ("days", "left"), ("rows", "right"), ("spend", "right"),
-                          (f"spend {result.reporting_currency}", "right"), ("ingested", "left")):
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    yield Fitted(lambda level, width: [_sources_table(result, level, width)], levels=len(_SOURCE_DROPS) + 1, names=2)
+    yield Text("`mille sources remove INGEST` drops one ingest (the id in the first column).", style="dim")
+
+
+# Columns given up, in order, when the table does not fit; the ingest id, days, rows and
+# reporting-currency spend always stay (the id is what `mille sources remove` takes).
+_SOURCE_DROPS = (("spend", "ingested"), ("level",), ("platform",), ("account",))
+
+
+def _sources_table(result: SourcesList, level: int, name_width: int | None) -> Table:
+    from rich import box
+
+    dropped = {c for group in _SOURCE_DROPS[:level] for c in group}
+    table = Table(title="Sources held", header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False,
+                  collapse_padding=True)
+    columns = [(n, j) for n, j in (("ingest", "left"), ("file", "left"), ("platform", "left"), ("account", "left"),
+               ("level", "left"), ("days", "left"), ("rows", "right"), ("spend", "right"),
+               (f"spend {result.reporting_currency}", "right"), ("ingested", "left")) if n not in dropped]
+    for name, justify in columns:
+        table.add_column(name, justify=justify, no_wrap=True, overflow="ellipsis",  # type: ignore[arg-type]
+                         max_width=name_width if name in ("file", "account") else None)
     for s in result.sources:
         rows = f"{s.rows_counted:,}" + (f" (+{s.rows_held - s.rows_counted:,} superseded)"
                                         if s.rows_held > s.rows_counted else "")
-        table.add_row(s.ingest_id, s.source_relation, s.platform or "—", s.accounts or "—", s.level or "—",
-                      _days(s.date_min, s.date_max), rows, _money(s.spend), f"{s.spend_reporting:,.2f}",
-                      s.ingested_at.isoformat(sep=" ", timespec="minutes"))
-    yield table
+        days = _days(s.date_min, s.date_max)
+        values = {"ingest": s.ingest_id, "file": s.source_relation, "platform": s.platform or "—",
+                  "account": s.accounts or "—", "level": s.level or "—",
+                  "days": days.replace(" → ", " →\n") if level >= 2 else days, "rows": rows,
+                  "spend": _money(s.spend), f"spend {result.reporting_currency}": f"{s.spend_reporting:,.2f}",
+                  "ingested": s.ingested_at.isoformat(sep=" ", timespec="minutes")}
+        table.add_row(*(values[n] for n, _ in columns))
+    for column in table.columns:
+        if WIDE.get():
+            column.max_width = None
+        elif column.max_width is None:  # ids, days and figures are never cut: as wide as their widest line
+            column.min_width = max((line_width(c) for c in column.cells), default=0) or None
+    return table
 
 
 @renders(SourceRemoved)

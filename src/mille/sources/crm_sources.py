@@ -39,26 +39,14 @@ from urllib.parse import unquote_plus
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from mille.schema import PLATFORMS
+from mille.platforms import PLATFORMS, all_platforms, folded
+from mille.platforms import alias_table as platform_aliases
 
-SOURCE_ALIASES: dict[str, tuple[str, ...]] = {
-    "linkedin_ads": ("linkedin", "li", "lnkd", "lnkd.in", "linkedin.com", "linked_in", "linkedinads",
-                     "linkedin_ads", "linkedin ads", "linkedin lead gen", "linkedin sponsored"),
-    "facebook_ads": ("facebook", "fb", "meta", "ig", "instagram", "facebook.com", "m.facebook.com",
-                     "l.facebook.com", "instagram.com", "fb_ads", "facebook_ads", "meta ads", "an",
-                     "facebook ads", "instagram ads"),
-    "google_ads": ("google", "adwords", "googleads", "google_ads", "google ads", "gads", "google.com",
-                   "youtube", "gdn", "google-ads", "google adwords", "google display", "google search",
-                   "dv360", "youtube.com"),
-    "microsoft_ads": ("bing", "microsoft", "msads", "microsoft_ads", "microsoft ads", "bing ads",
-                      "bingads", "bing.com", "microsoft advertising"),
-    "twitter_ads": ("twitter", "x", "t.co", "twitter.com", "x.com", "twitter_ads", "twitter ads"),
-    "tiktok_ads": ("tiktok", "tt", "tiktok.com", "tiktok_ads", "tiktok ads"),
-    "reddit_ads": ("reddit", "reddit.com", "reddit_ads", "reddit ads"),
-}
-# Names that also send organic traffic: paid only with a paid medium.
-ORGANIC_TOO = frozenset({"google", "googlecom", "bing", "bingcom", "microsoft", "yahoo", "youtube",
-                         "youtubecom", "linkedincom", "facebookcom", "x", "twitter", "twittercom"})
+# Folded spellings that also send organic traffic (search engines, social sites): paid only with
+# a paid medium. Declared by each platform module.
+ORGANIC_TOO = frozenset(folded(a) for p in all_platforms() for a in p.organic_too)
+# Aliases that name a platform only as the whole value, never as one word of a longer one.
+STANDALONE = frozenset(folded(a) for p in all_platforms() for a in p.standalone)
 PAID_MEDIUMS = frozenset({
     "cpc", "ppc", "paid", "paidsearch", "paidsocial", "socialpaid", "paidmedia", "display", "cpm", "cpv",
     "cpa", "video", "banner", "sem", "ads", "ad", "sponsored", "sponsoredcontent", "retargeting",
@@ -74,14 +62,8 @@ MATCH_STATES: tuple[str, ...] = ("campaign", "platform", "unmatched", "unpaid", 
 FIELDS: tuple[str, ...] = ("utm_source", "utm_medium", "utm_campaign", "utm_id", "crm_campaign",
                            "original_source", "original_source_detail")
 
-_SEPARATORS = re.compile(r"[\s_\-\.]+")
 _SPACES = re.compile(r"\s+")
 _NULL = "\x00"
-
-
-def folded(value: str) -> str:
-    """Case, surrounding spaces and separators don't change what a source value means."""
-    return _SEPARATORS.sub("", value.strip().lower())
 
 
 def folded_name(value: str) -> str:
@@ -92,14 +74,7 @@ def folded_name(value: str) -> str:
 
 def alias_table(extra: Mapping[str, list[str]] | None = None) -> dict[str, str]:
     """Folded spelling → platform, built-ins first, then the workspace's own spellings."""
-    table: dict[str, str] = {}
-    for platform, spellings in SOURCE_ALIASES.items():
-        for s in spellings:
-            table[folded(s)] = platform
-    for platform, spellings in (extra or {}).items():
-        for s in spellings:
-            table[folded(s)] = platform
-    return table
+    return platform_aliases(extra)
 
 
 def canonical_source(value: str, table: Mapping[str, str]) -> str:
@@ -119,7 +94,7 @@ def platform_of(value: str | None, table: Mapping[str, str]) -> str | None:
         return found
     # "LinkedIn - Sponsored Content", "Google Display": try the words one by one.
     for word in re.split(r"[\s/|:,;()\-]+", value):
-        if word and (hit := table.get(folded(word))) is not None and folded(word) not in ("x", "an", "tt", "li"):
+        if word and (hit := table.get(folded(word))) is not None and folded(word) not in STANDALONE:
             return hit
     return None
 

@@ -4,7 +4,7 @@ A date column is parsed with the first of the locale's formats that reads *every
 ``01/09/2023`` is 1 September in a pt-BR LinkedIn file and never 9 January. Connector timestamps
 (``2020-04-06 00:00:00``, ``2021-09-15 5:00:00``) keep their date part. Preamble dates
 (``May 1, 2026, 12:00 AM``, ``1 June 2026``, ``23 september 2026 00:00``) are parsed one at a time
-with month names in the languages mille knows.
+with month names in the languages Babel (CLDR) knows.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -138,65 +139,96 @@ def _check_range(dates: pa.Array, raw: pa.Array) -> None:
 
 # -- single dates in preamble lines -------------------------------------------------------------
 
-MONTHS: dict[str, int] = {}
-_NAMES = {
-    # en, nl, pt, es, fr, de, it: full names and common abbreviations
-    1: "january jan januari janeiro jan enero ene janvier janv januar jän gennaio gen",
-    2: "february feb februari fevereiro fev febrero février févr fevr februar febbraio",
-    3: "march mar maart março marzo mars märz marz",
-    4: "april apr abril avril aprile",
-    5: "may mei maio mayo mai maggio mag",
-    6: "june jun juni junho junio juin giugno giu",
-    7: "july jul juli julho julio juillet juil luglio lug",
-    8: "august aug augustus agosto ago août aout",
-    9: "september sep sept setembro set septiembre septembre settembre",
-    10: "october oct oktober okt outubro out octubre octobre ottobre ott",
-    11: "november nov novembro noviembre novembre",
-    12: "december dec dezembro dez diciembre dic décembre déc dezember dicembre",
-}
-for _month, _words in _NAMES.items():
-    for _w in _words.split():
-        MONTHS.setdefault(_w, _month)
+# UI languages whose month names a preamble may use; Babel (CLDR) has the names. An earlier
+# language wins a clash (Croatian `listopad` is October, Polish and Czech November: hr is left out).
+_MONTH_LOCALES = (
+    "en", "en_GB", "en_AU", "de", "fr", "es", "pt", "pt_PT", "it", "nl", "pl", "tr", "ru", "uk", "sv", "da",
+    "nb", "fi", "cs", "sk", "hu", "ro", "el", "id", "ms", "vi", "ca", "et", "lv", "lt", "sl", "bg",
+)
+# Forms people write that CLDR does not list.
+_EXTRA_MONTHS = {"sept": 9, "janv": 1, "févr": 2, "fevr": 2, "juil": 7, "aout": 8, "marz": 3, "jän": 1}
 
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+
+@cache
+def month_names() -> dict[str, int]:
+    """Case-folded month names and abbreviations (no trailing dot) → month number."""
+    from babel.dates import get_month_names
+
+    out: dict[str, int] = {}
+    for loc in _MONTH_LOCALES:
+        for width in ("wide", "abbreviated"):
+            for context in ("format", "stand-alone"):
+                for number, name in get_month_names(width, context, loc).items():
+                    out.setdefault(name.casefold().strip().rstrip("."), int(number))
+    for name, number in _EXTRA_MONTHS.items():
+        out.setdefault(name, number)
+    return out
+
+
+_ISO = re.compile(r"^(\d{4})[-/.]\s?(\d{1,2})[-/.]\s?(\d{1,2})\.?$")
 _NUMERIC = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})$")
-_MONTH_DAY_YEAR = re.compile(r"^([^\W\d_]+)\.? (\d{1,2}),? (\d{4})$")
-_DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})\.? (?:de )?([^\W\d_]+)\.?,? (?:de )?(\d{4})$")
+_CJK = re.compile(r"^(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]?$")
+_ORDINAL = r"(?:st|nd|rd|th|er|e|º|°|\.)?"
+_MONTH_DAY_YEAR = re.compile(rf"^([^\W\d_]+)\.? (\d{{1,2}}){_ORDINAL},? (\d{{4}})$")
+_DAY_MONTH_YEAR = re.compile(rf"^(\d{{1,2}}){_ORDINAL} (?:de )?([^\W\d_]+)\.?,? (?:de )?(\d{{4}})(?: г\.?| r\.?| yil\.?)?$")
 _TRAILING_TIME = re.compile(r",?\s+\d{1,2}:\d{2}(:\d{2})?(\s?[AaPp]\.?[Mm]\.?)?(\s*\(.*\))?$")
 
 
 def parse_loose_date(text: str, *, month_first: bool = True) -> date | None:
-    """A single written date (``May 1, 2026``, ``1 June 2026``, ``6/1/2026``), or None."""
+    """A single written date (``May 1, 2026``, ``1 June 2026``, ``6/1/2026``, ``1. Mai 2026``,
+    ``2026年5月1日``), or None."""
     s = _TRAILING_TIME.sub("", text.strip().strip('"').strip()).strip().rstrip(",")
     s = re.sub(r"\s+", " ", s).casefold()
+    months = month_names()
     try:
-        if m := _ISO.match(s):
+        if m := _ISO.match(s) or _CJK.match(s):
             return date(int(m[1]), int(m[2]), int(m[3]))
         if m := _NUMERIC.match(s):
             a, b, y = int(m[1]), int(m[2]), int(m[3])
             y = y + 2000 if y < 100 else y
             month, day = (a, b) if month_first else (b, a)
             return date(y, month, day)
-        if (m := _MONTH_DAY_YEAR.match(s)) and m[1] in MONTHS:
-            return date(int(m[3]), MONTHS[m[1]], int(m[2]))
-        if (m := _DAY_MONTH_YEAR.match(s)) and m[2] in MONTHS:
-            return date(int(m[3]), MONTHS[m[2]], int(m[1]))
+        if (m := _MONTH_DAY_YEAR.match(s)) and m[1] in months:
+            return date(int(m[3]), months[m[1]], int(m[2]))
+        if (m := _DAY_MONTH_YEAR.match(s)) and m[2] in months:
+            return date(int(m[3]), months[m[2]], int(m[1]))
     except ValueError:
         return None
     return None
 
 
-_RANGE_SPLIT = re.compile(r"\s+[-–—]\s+|\s+(?:to|até|a|bis|au|tot)\s+")
+# Where a range may split: a dash (spaced or not), or a word for "to" in the UI languages.
+_RANGE_SPLIT = re.compile(
+    r"\s*[-–—~～]\s*|\s+(?:to|till|until|até|a|al|bis|au|tot|fino a|do|по|до|-)\s+", re.IGNORECASE)
+_PARENS = re.compile(r"^(?P<title>.*?)\s*[(\[](?P<range>[^()\[\]]+)[)\]]\s*$")
 
 
 def parse_date_range(text: str, *, month_first: bool = True) -> tuple[date, date] | None:
-    """``May 1, 2026 - May 31, 2026`` or ``1 June 2026 - 30 June 2026`` as two dates."""
-    s = text.strip().strip('"').strip().rstrip(",").strip().strip('"')
-    parts = _RANGE_SPLIT.split(s)
-    if len(parts) != 2:
-        return None
-    start = parse_loose_date(parts[0], month_first=month_first)
-    end = parse_loose_date(parts[1], month_first=month_first)
-    if start is None or end is None or end < start:
-        return None
-    return start, end
+    """``May 1, 2026 - May 31, 2026``, ``1 June 2026 – 30 June 2026``, ``Oct 25, 2016-Oct 31, 2016``,
+    ``01.05.2026 - 31.05.2026`` as two dates (a whole line; see :func:`find_date_range`)."""
+    s = text.strip().strip('"').strip().rstrip(",").strip().strip('"').strip()
+    # Every dash or "to" is a candidate split: ISO days hold dashes of their own.
+    for m in _RANGE_SPLIT.finditer(s):
+        left, right = s[: m.start()], s[m.end():]
+        if not left or not right:
+            continue
+        start = parse_loose_date(left, month_first=month_first)
+        end = parse_loose_date(right, month_first=month_first) if start is not None else None
+        if start is not None and end is not None and end >= start:
+            return start, end
+    return None
+
+
+def find_date_range(text: str, *, month_first: bool = True) -> tuple[tuple[date, date], str] | None:
+    """The range a title line gives and the title around it: ``"Ad report (Oct 25, 2016-Oct 31,
+    2016)"`` is (2016-10-25, 2016-10-31) and ``Ad report``; a line that is only a range has no title."""
+    s = text.strip().strip('"').strip()
+    rng = parse_date_range(s, month_first=month_first)
+    if rng is not None:
+        return rng, ""
+    m = _PARENS.match(s)
+    if m:
+        rng = parse_date_range(m["range"], month_first=month_first)
+        if rng is not None:
+            return rng, m["title"].strip(" ,:-–")
+    return None

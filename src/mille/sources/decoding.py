@@ -100,10 +100,13 @@ def _load_streamed(path: Path) -> Payload:
 def sniff_encoding(data: bytes, path: Path | None = None) -> tuple[str, int]:
     """The encoding and BOM length: from the BOM, else UTF-8 if the head decodes, else cp1252."""
     if data.startswith(codecs.BOM_UTF8):
+        _check_bom(data, 3, "UTF-8", path)
         return "utf-8", 3
     if data.startswith(codecs.BOM_UTF16_LE):
+        _check_bom(data, 2, "UTF-16LE", path)
         return "utf-16-le", 2
     if data.startswith(codecs.BOM_UTF16_BE):
+        _check_bom(data, 2, "UTF-16BE", path)
         return "utf-16-be", 2
     head = data[:HEAD_BYTES]
     # UTF-16 without a BOM: every other byte of ASCII text is NUL.
@@ -121,6 +124,45 @@ def sniff_encoding(data: bytes, path: Path | None = None) -> tuple[str, int]:
         if exc.start < len(head) - 4:  # not just a character cut by the head's end
             return "cp1252", 0
     return "utf-8", 0
+
+
+def _check_bom(data: bytes, bom: int, says: str, path: Path | None) -> None:
+    """Refuse a byte-order mark that contradicts the bytes after it: read as the BOM says, such a
+    file is gibberish, and "unknown columns" would hide why."""
+    sample = data[bom : bom + 4096]
+    if len(sample) < 8:
+        return
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    half = len(sample) // 2
+    if says == "UTF-8":
+        actual = "UTF-16LE" if odd > half * 0.3 else "UTF-16BE" if even > half * 0.3 else None
+    elif says == "UTF-16LE":
+        actual = "UTF-16BE" if even > half * 0.3 and odd < even / 4 else ("UTF-8" if _plain_text(sample) else None)
+    else:
+        actual = "UTF-16LE" if odd > half * 0.3 and even < odd / 4 else ("UTF-8" if _plain_text(sample) else None)
+    if actual is not None:
+        raise InputError(
+            f"the file's byte-order mark says {says} but the text after it is {actual}: its encoding "
+            "is mislabelled, so its columns cannot be read",
+            file=path,
+            expected=f"a {actual} file with a {actual} byte-order mark (or none)",
+            hint="open the file in a text editor or spreadsheet and save it again as UTF-8 CSV, or "
+            "download the export again",
+        )
+
+
+def _plain_text(sample: bytes) -> bool:
+    """Bytes that are 8-bit text, not UTF-16: no NUL, valid UTF-8, nearly all printable ASCII
+    (UTF-16 text in any script has NULs or invalid UTF-8 sequences)."""
+    if b"\x00" in sample:
+        return False
+    try:
+        sample.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(sample) - 4:
+            return False
+    printable = sum(1 for b in sample if 32 <= b < 127 or b in (9, 10, 13))
+    return printable >= 0.9 * len(sample)
 
 
 def decode_head(payload: Payload, limit: int = HEAD_BYTES) -> str:

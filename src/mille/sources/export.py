@@ -27,6 +27,7 @@ from mille.sources.format import Format, get_format
 from mille.sources.layout import Layout, detect_text, split_lines
 from mille.sources.lookups import Lookups
 from mille.sources.preamble import jsonable, parse_preamble
+from mille.sources.progress import Position
 from mille.sources.totals import Reconciliation
 from mille.sources.unified import Options
 from mille.sources.warehouse import TableRef, grid_from_table, read_parquet, read_table
@@ -60,6 +61,8 @@ class ParsedExport:
     reader: FactsReader | None = None
     source: Chunks | None = None
     tally: Tally | None = None
+    absent: list[str] = field(default_factory=list)  # delivery measures with no column in the export
+    position: Position = field(default_factory=Position)  # how far a chunked reader has got in the file
 
     @property
     def streamed(self) -> bool:
@@ -199,10 +202,11 @@ def _read_streamed(payload: decoding.Payload, fmt_override: type[Format] | None,
     """The header of a large file now; its rows later, chunk by chunk (see ParsedExport.chunks)."""
     path = payload.path
     source: Chunks
+    position = Position()
     if payload.container == "parquet":
         grid = grid_from_table(stream.parquet_schema(path).empty_table(), file=path, format_name=format_name)
         layout = grid.layout
-        source = lambda: stream.parquet_chunks(path, layout, chunk_rows=chunk_rows)  # noqa: E731
+        source = lambda: stream.parquet_chunks(path, layout, chunk_rows=chunk_rows, position=position)  # noqa: E731
     else:
         layout, preamble, head = _text_layout(payload, fmt_override, format_name)
         grid = Grid(pa.table({n: pa.array([], pa.string()) for n in layout.header}),
@@ -214,11 +218,13 @@ def _read_streamed(payload: decoding.Payload, fmt_override: type[Format] | None,
                            fmt_override=fmt_override, **options)
     if payload.container != "parquet":
         bounds = stream.body_bounds(path, head, layout, payload.encoding, payload.bom, layout.format.footer)
-        source = lambda: stream.text_chunks(path, layout, payload.encoding, bounds, chunk_rows=chunk_rows)  # noqa: E731
+        source = lambda: stream.text_chunks(path, layout, payload.encoding, bounds, chunk_rows=chunk_rows,  # noqa: E731
+                                            position=position)
     parsed = _parse(grid, path=str(path), name=path.name, file_hash=payload.file_hash,
                     encoding=payload.encoding if payload.container == "text" else payload.container, **options,
                     defer=True)
     parsed.source = source
+    parsed.position = position
     assert parsed.reader is not None
     parsed.reader.whole = False
     return parsed

@@ -22,6 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from mille.errors import IngestError
+from mille.sources.grain import CellHasher
 from mille.sources.numbers import parse_numbers
 from mille.sources.ratios import cross_check
 from mille.sources.totals import (
@@ -96,6 +97,7 @@ class FactsReader:
     chunks: int = 0
     ratio_rows: int = 0
     whole: bool = True  # the file is one chunk: keep its rows for the totals (a streamed file reads them again)
+    cells: CellHasher | None = None  # grain_hash: the cells that tell rows apart beyond the stored key
     _totals: list[tuple[pa.Table, np.ndarray]] = field(default_factory=list)
     _only: tuple[pa.Table, dict[str, pa.Array]] | None = None  # the kept rows of a one-chunk file
     _ratios: list[tuple[dict[str, pa.Array], dict[str, pa.Array], np.ndarray]] = field(default_factory=list)
@@ -103,8 +105,14 @@ class FactsReader:
     def chunk(self, raw: pa.Table, rows: np.ndarray) -> pa.Table:
         """One chunk's rows, unified (totals rows set aside for :meth:`finish`)."""
         kept, kept_rows, unified = self._unify(raw, rows, keep_totals=True)
+        if self.cells is None:
+            self.cells = CellHasher(self.layout, self.layout.format.missing)
+        cells = self.cells(kept)
+        if cells is not None:
+            unified.columns["grain_hash"] = cells
         table = build_table(unified.columns, unified.rows, {**self.lineage, "level": unified.level}, kept_rows)
         self.base.level = unified.level
+        self.base.absent = unified.absent
         if self.layout.ratios and self.ratio_rows < RATIO_CHECK_ROWS and kept.num_rows:
             self._ratios.append(self._printed_ratios(kept, unified.measures, kept_rows, RATIO_CHECK_ROWS - self.ratio_rows))
             self.ratio_rows += min(kept.num_rows, RATIO_CHECK_ROWS - self.ratio_rows)
@@ -166,18 +174,22 @@ class FactsReader:
     def _reconcile(self, chunks: Chunks, totals_raw: pa.Table, totals_measures: dict[str, pa.Array],
                    lines: np.ndarray) -> list[Any]:
         missing = self.layout.format.missing
-        labels, scopes = scopes_of(totals_raw, self.layout, missing)
+        found = scopes_of(totals_raw, self.layout, missing)
+        scopes = [t.scope or {} for t in found]
+        columns = sorted({t.label_column for t in found if t.label_column})
+        if columns:  # provenance: where this export's totals labels stand
+            self.base.metadata["totals_label_columns"] = columns
         if self._only is not None:
             kept, measures = self._only
             names = reconciled_measures(measures, totals_measures)
-            sums = covered_sums(kept, measures, [s or {} for s in scopes], names)
+            sums = covered_sums(kept, measures, scopes, names, self.layout)
         else:  # a chunked file: read it again, adding up the rows each totals row covers
             sums, names = [(0, {}) for _ in scopes], []
             for raw, rows in chunks():
                 kept, _, unified = self._unify(raw, rows, keep_totals=False)
                 names = reconciled_measures(unified.measures, totals_measures)
-                sums = add_sums(sums, covered_sums(kept, unified.measures, [s or {} for s in scopes], names))
-        return compare(labels, scopes, sums, names, totals_measures, lines)
+                sums = add_sums(sums, covered_sums(kept, unified.measures, scopes, names, self.layout))
+        return compare(found, sums, names, totals_measures, lines)
 
     def _warn(self, warnings: list[str], *, per_chunk: bool = False) -> None:
         """Add warnings, each said once. A chunk's own warnings (``per_chunk``) count its rows:
@@ -232,13 +244,17 @@ def _array(values: pa.Array | pa.ChunkedArray) -> pa.Array:
 
 
 def _reconciliation_warnings(recs: list[Any]) -> list[str]:
-    off = [r for r in recs if not r.reconciled]
+    """A warning per totals row its rows contradict; a one-sided total above its rows (removed,
+    filtered or below-threshold items) is no warning: the reconciliations and the audit note it."""
+    off = [r for r in recs if r.contradicts]
     out: list[str] = []
     for r in off[:5]:
+        where = f" for {r.scope}" if r.scope else ""
+        why = ("the rows exceed a total that should cover them" if r.difference < 0
+               else "rows removed from the view, or edited?")
         out.append(
-            f"totals row `{r.label}` (line {r.line}) says {r.measure} {r.total_value:,.2f} but the "
-            f"{r.rows_covered} rows it covers sum to {r.rows_value:,.2f} (difference {r.difference:+,.2f}): "
-            "rows removed from the view, or edited?"
+            f"totals row `{r.label}`{where} (line {r.line}) says {r.measure} {r.total_value:,.2f} but the "
+            f"{r.rows_covered} rows it covers sum to {r.rows_value:,.2f} (difference {r.difference:+,.2f}): {why}"
         )
     if len(off) > 5:
         out.append(f"… and {len(off) - 5} more totals that do not match their rows")

@@ -37,6 +37,11 @@ EXTRA_FIELDS: tuple[str, ...] = (
     "preview_link",  # Meta's preview link: carries the ad id when the export has none
     "spend_usd",  # LinkedIn connectors' cost_in_usd, used when the account currency is unknown
     "conversions_fallback",  # Microsoft connectors' conversions, where conversions_qualified is empty
+    # Below the ad: a keyword (with its match type), a search term. Not stored (the unified schema
+    # has no column for them); they tell rows apart and place totals rows.
+    "keyword",
+    "match_type",
+    "search_term",
 )
 RATIO_KINDS: tuple[str, ...] = ("ctr", "cpc", "cpm", "cost_per_conversion", "cost_per_lead")
 
@@ -119,14 +124,17 @@ class Join:
 class TotalsRule:
     """How a format marks summary rows, so they are dropped and used to reconcile.
 
-    ``labels``: (regex, field) pairs tried on the label cells (the first ``label_columns``
-    columns); a named group ``value`` restricts the total to rows whose ``field`` equals it
-    (``Search total`` covers the rows whose campaign type is Search). ``subtotal_value``: a
-    dimension cell with this value marks a subtotal over the other dimensions (Meta's ``All``).
-    ``summary_when_blank``: a row whose entity and date cells are all blank is the account
-    summary (Meta XLSX).
+    ``vocabulary``: totals labels in every language and column (:mod:`mille.sources.labels`);
+    ``value_field``: the field a label's value names (``Search total``, ``Total: Search`` cover
+    the rows whose campaign type is Search). ``labels``: a format's own (regex, field) pairs,
+    tried on the first ``label_columns`` columns; a named group ``value`` restricts the total to
+    rows whose ``field`` equals it. ``subtotal_value``: a dimension cell with this value marks a
+    subtotal over the other dimensions (Meta's ``All``). ``summary_when_blank``: a row whose
+    entity and date cells are all blank is the account summary (Meta XLSX).
     """
 
+    vocabulary: bool = False
+    value_field: str | None = None
     labels: tuple[tuple[str, str | None], ...] = ()
     label_columns: int = 2
     subtotal_value: str | None = None
@@ -147,6 +155,9 @@ class Format:
     dialects: ClassVar[tuple[Dialect, ...]] = ()
     # Fields a header must map (in one dialect) for the file to be this format.
     required: ClassVar[tuple[str, ...]] = ()
+    # At least one of these must be mapped too (a delivery measure beside spend): an export may
+    # lack impressions or clicks (they then load NULL and are reported), never all of them.
+    required_any: ClassVar[tuple[str, ...]] = ()
     # Raw spellings at least one of which must be in the header (a fingerprint); empty = none.
     signature: ClassVar[tuple[str, ...]] = ()
     # UTC, account (the account's own zone), or preamble (the file states it).

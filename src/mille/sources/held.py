@@ -71,10 +71,10 @@ def remove_source(ws: Workspace, which: str) -> SourceRemoved:
     matches = [r for r in held if which in (r["ingest_id"], r["source_relation"], r["path"])]
     if not matches:
         raise InputError(f"no ingest `{which}` is held", hint=suggestion(which, [r["ingest_id"] for r in held]
-                         + [r["source_relation"] for r in held]) + "; `mille sources` lists them")
+                         + [r["source_relation"] for r in held]) + "; the `ingest` column of `mille sources` lists the ids")
     if len(matches) > 1:
         ids = ", ".join(r["ingest_id"] for r in matches)
-        raise InputError(f"`{which}` names {len(matches)} ingests ({ids})", hint="give the ingest id instead")
+        raise InputError(f"`{which}` names {len(matches)} ingests ({ids})", hint="give the ingest id instead (the `ingest` column of `mille sources`)")
     target = matches[0]
     ingest_id = target["ingest_id"]
     replaced = _replaced_by(ws, ingest_id)

@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import glob
 import json
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -25,13 +24,15 @@ import pyarrow.compute as pc
 
 from mille import schema
 from mille.errors import InputError
-from mille.sources import crm_ingest, decoding, overlaps, stream
+from mille.sources import crm_ingest, decoding, grain, overlaps, stream
 from mille.sources.currency import Rates
 from mille.sources.distinct import constant_label
 from mille.sources.export import ParsedExport, read_export, read_loaded
 from mille.sources.format import get_format
 from mille.sources.lookups import Lookups
 from mille.sources.naming import apply_convention
+from mille.sources.progress import Meter
+from mille.sources.progress import meter as progress_meter
 from mille.sources.summary import (
     FileIngest,
     IngestSummary,
@@ -107,15 +108,31 @@ def ingest_paths(
     progress: bool = False,
     stream_over: int = stream.STREAM_BYTES,
     chunk_rows: int = stream.CHUNK_ROWS,
+    drop_exact_duplicates: bool = False,
+    meter: Meter | None = None,
 ) -> IngestSummary:
     """Ingest files, folders, globs and ``url::schema.table`` refs into ``ws`` as one transaction.
 
     Text and Parquet files larger than ``stream_over`` bytes are read ``chunk_rows`` rows at a time.
+    Rows of one file that repeat a key are refused (see :mod:`mille.sources.grain`);
+    ``drop_exact_duplicates`` keeps one copy of each exact duplicate instead. ``progress`` draws
+    a bar on standard error (a caller may pass its own ``meter``, see :mod:`mille.sources.progress`).
     """
     items = [_Item(t) for t in expand_paths(paths)]
+    if meter is not None:
+        return _ingest(ws, items, meter, format, account_currency, period, mapping, stream_over, chunk_rows,
+                       drop_exact_duplicates)
+    with progress_meter(progress, _total_bytes(items)) as bar:
+        return _ingest(ws, items, bar, format, account_currency, period, mapping, stream_over, chunk_rows,
+                       drop_exact_duplicates)
+
+
+def _ingest(ws: Workspace, items: list[_Item], meter: Meter, format: str | None, account_currency: str | None,
+            period: str | tuple[date, date] | None, mapping: str | Path | None, stream_over: int, chunk_rows: int,
+            drop_exact_duplicates: bool) -> IngestSummary:
     kwargs: dict[str, Any] = {"format": format, "account_currency": account_currency,
                               "period": period_arg(period), "mapping": mapping}
-    _read_all(items, held_hashes(ws), kwargs, progress, stream_over=stream_over, chunk_rows=chunk_rows)
+    _read_all(items, held_hashes(ws), kwargs, meter, stream_over=stream_over, chunk_rows=chunk_rows)
     _apply_lookups(items, kwargs)
     convert = _Converter(ws)
     for item in items:
@@ -135,7 +152,7 @@ def ingest_paths(
                 continue
             assert item.parsed is not None
             entry, file_changes, file_recs = _write(ws, item, f"ing{sequence:05d}-{item.parsed.file_hash[:8]}",
-                                                    convert)
+                                                    convert, drop_exact_duplicates, meter)
             sequence += 1
             files.append(entry)
             changes += file_changes
@@ -165,7 +182,7 @@ def _is_new_facts(item: _Item) -> bool:
     return item.parsed is not None and item.parsed.role == "facts" and not item.skip
 
 
-def _read_all(items: list[_Item], held: set[str], kwargs: dict[str, Any], progress: bool, *,
+def _read_all(items: list[_Item], held: set[str], kwargs: dict[str, Any], meter: Meter, *,
               stream_over: int, chunk_rows: int) -> None:
     """Read and unify every export; files whose bytes are held are skipped unread. Large files,
     and every file of a call whose files add up to more than ``stream_over`` bytes, are read
@@ -173,23 +190,29 @@ def _read_all(items: list[_Item], held: set[str], kwargs: dict[str, Any], progre
     seen: set[str] = set()
     if _total_bytes(items) > stream_over:
         stream_over = 0
-    with _progress(progress, len(items)) as step:
-        for item in items:
-            step(item.target)
-            if TableRef.parse(item.target) is not None:
-                item.parsed = read_export(item.target, **kwargs)
-                if item.parsed.file_hash in held:
-                    item.skip = "already ingested (same content)"
-                continue
-            payload = decoding.load(Path(item.target), stream_over=stream_over)  # read and hashed once
-            item.file_hash = payload.file_hash
-            if item.file_hash in held:
-                item.skip = "already ingested (same bytes)"
-            elif item.file_hash in seen:
-                item.skip = "the same bytes were given twice in this call"
-            else:
-                seen.add(item.file_hash)
-                item.parsed = read_loaded(payload, **kwargs, chunk_rows=chunk_rows)
+    for item in items:
+        meter.reading(item.target)
+        if TableRef.parse(item.target) is not None:
+            item.parsed = read_export(item.target, **kwargs)
+            if item.parsed.file_hash in held:
+                item.skip = "already ingested (same content)"
+            continue
+        payload = decoding.load(Path(item.target), stream_over=stream_over)  # read and hashed once
+        item.file_hash = payload.file_hash
+        if item.file_hash in held:
+            item.skip = "already ingested (same bytes)"
+        elif item.file_hash in seen:
+            item.skip = "the same bytes were given twice in this call"
+        else:
+            seen.add(item.file_hash)
+            item.parsed = read_loaded(payload, **kwargs, chunk_rows=chunk_rows)
+        if item.parsed is None or not item.parsed.streamed:  # a chunked file counts as it is written
+            meter.read(_size(item.target))
+
+
+def _size(target: str) -> int:
+    path = Path(target)
+    return path.stat().st_size if TableRef.parse(target) is None and path.is_file() else 0
 
 
 def _total_bytes(items: list[_Item]) -> int:
@@ -253,24 +276,36 @@ def _uses_lookups(p: ParsedExport) -> bool:
     return bool(fmt.joins) or fmt.uses_lookups
 
 
-def _write(ws: Workspace, item: _Item, ingest_id: str,
-           convert: _Converter) -> tuple[FileIngest, list[SliceChange], list[ReconciliationRow]]:
+def _write(ws: Workspace, item: _Item, ingest_id: str, convert: _Converter, drop_exact: bool,
+           meter: Meter) -> tuple[FileIngest, list[SliceChange], list[ReconciliationRow]]:
     p = item.parsed
     assert p is not None
+    if p.streamed:
+        meter.writing(p.path)
     spend = spend_reporting = 0.0
     accounts: set[str] = set()
+    watch = grain.KeyWatch()
     for chunk in p.chunks():
         n = chunk.num_rows
         if n == 0:
             continue
         chunk = convert(chunk, p.path)
         chunk = chunk.set_column(chunk.schema.get_field_index("ingest_id"), "ingest_id", constant_label(ingest_id, n))
-        _insert(ws, chunk)
+        watch.see(*_insert(ws, chunk))
         spend += float(pc.sum(chunk.column("spend")).as_py() or 0.0)
         spend_reporting += float(pc.sum(chunk.column("spend_reporting")).as_py() or 0.0)
         accounts |= _accounts(chunk)
+        if p.streamed and p.tally is not None:
+            meter.chunk(p.tally.rows, p.position.bytes)
+    if p.streamed:
+        meter.written(_size(p.path))
     assert p.tally is not None
     p.table = p.table.schema.empty_table()  # written: the tally answers for the rows from here on
+    # Before overlaps: rows repeated inside the file are refused (rolling the ingest back) or dropped.
+    kept = grain.enforce(ws, ingest_id, watch, p.reader.cells if p.reader else None, file=p.path,
+                         drop_exact=drop_exact) if p.tally.rows > 1 else grain.Outcome()
+    spend, spend_reporting = kept.settle(p.tally, spend, spend_reporting)
+    p.warnings += kept.warnings
     n = p.tally.rows
     found = overlaps.resolve(ws, p.tally.slice_list(), ingest_id) if n else []
     rng = p.date_range()
@@ -286,11 +321,15 @@ def _write(ws: Workspace, item: _Item, ingest_id: str,
     ws.engine.insert("ingests", _rows_table(schema.INGESTS, [log]))
     recs = [ReconciliationRow(source_relation=p.source_relation, total_label=r.label, line=r.line, measure=r.measure,
                               total_value=r.total_value, rows_value=r.rows_value, rows_covered=r.rows_covered,
-                              difference=r.difference, reconciled=r.reconciled) for r in p.reconciliations]
+                              difference=r.difference, reconciled=r.reconciled, label_column=r.label_column,
+                              scope_kind=r.scope_kind, scope=r.scope, one_sided=r.one_sided)
+            for r in p.reconciliations]
     ws.engine.insert("reconciliations", _rows_table(schema.RECONCILIATIONS, [
         {"ingest_id": ingest_id, "source_relation": r.source_relation, "total_label": r.total_label,
          "measure": r.measure, "total_value": r.total_value, "rows_value": r.rows_value,
-         "difference": r.difference, "reconciled": r.reconciled} for r in recs]))
+         "difference": r.difference, "reconciled": r.reconciled, "rows_covered": r.rows_covered,
+         "label_column": r.label_column, "scope_kind": r.scope_kind, "scope": r.scope or None,
+         "one_sided": r.one_sided} for r in recs]))
     changes = [SliceChange(action=c.action, ingest_id=ingest_id, source_relation=p.source_relation,
                            other_ingest_id=c.other_ingest_id, other_source=c.other_source, platform=c.platform,
                            account=c.account, level=c.level, date_min=c.date_min, date_max=c.date_max,
@@ -303,20 +342,25 @@ def _write(ws: Workspace, item: _Item, ingest_id: str,
     warnings = list(p.warnings)
     warnings += [f"{c.other_source}: rows reached outside this export's days and were replaced whole"
                  for c in changes if c.partial and c.action == "replaced"]
-    return _file_entry(item, ingest_id, spend_reporting, warnings), changes, recs
+    entry = _file_entry(item, ingest_id, spend_reporting, warnings)
+    entry.duplicates_dropped, entry.empty_duplicates_dropped, entry.notes = kept.dropped, kept.dropped_zero, kept.notes
+    return entry, changes, recs
 
 
-def _insert(ws: Workspace, table: pa.Table) -> None:
+def _insert(ws: Workspace, table: pa.Table) -> tuple[list[str], dict[str, Any], list[str]]:
     """Write the rows: columns no row fills stay out (their default is NULL), and columns holding
-    one value on every row (file name, hash, ingest id, platform…) go in as constants."""
+    one value on every row (file name, hash, ingest id, platform…) go in as constants. Returns
+    the columns written row by row, the constants, and the columns left NULL."""
     n = table.num_rows
-    if n == 0:
-        return
     varying: list[str] = []
     constants: dict[str, Any] = {}
+    empty: list[str] = []
+    if n == 0:
+        return varying, constants, empty
     for name in table.column_names:
         column = table.column(name)
         if column.null_count == n:
+            empty.append(name)
             continue
         value = _single_value(column)
         if value is not None:
@@ -324,12 +368,16 @@ def _insert(ws: Workspace, table: pa.Table) -> None:
         else:
             varying.append(name)
     ws.engine.insert_constants("ad_performance", table.select(varying), constants)
+    return varying, constants, empty
 
 
 def _single_value(column: pa.ChunkedArray) -> Any:
-    """The value of a text column that holds one value and no null, else None."""
+    """The value of a text (or hash) column that holds one value and no null, else None."""
     if column.null_count:
         return None
+    if pa.types.is_int64(column.type) and len(column):
+        bounds = pc.min_max(column).as_py()
+        return bounds["min"] if bounds["min"] == bounds["max"] else None
     if pa.types.is_dictionary(column.type):
         column = column.unify_dictionaries() if column.num_chunks > 1 else column
         dictionary = column.chunk(0).dictionary if column.num_chunks else pa.array([])
@@ -361,6 +409,7 @@ def _file_entry(item: _Item, ingest_id: str | None, spend_reporting: float | Non
         date_min=rng[0] if rng else None, date_max=rng[1] if rng else None,
         spend=p.spend_by_currency() if status == "ingested" else {}, spend_reporting=spend_reporting,
         totals_checked=len(p.reconciliations), totals_differing=sum(1 for r in p.reconciliations if not r.reconciled),
+        absent_measures=list(p.absent) if status == "ingested" else [],
         warnings=warnings if warnings is not None else list(p.warnings), metadata=p.metadata,
     )
 
@@ -373,27 +422,3 @@ def _accounts(table: pa.Table) -> set[str]:
 def _rows_table(spec: schema.Table, rows: list[dict[str, Any]]) -> pa.Table:
     arrow = pa.schema([(c.name, ARROW_TYPES[c.dtype]) for c in spec.columns])
     return pa.Table.from_pylist(rows, schema=arrow)
-
-
-@contextmanager
-def _progress(enabled: bool, total: int) -> Iterator[Any]:
-    if not enabled:
-        yield lambda _name: None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    with Progress(TextColumn("reading {task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("", total=total)
-        started = False
-
-        def step(name: str) -> None:
-            nonlocal started
-            if started:
-                bar.advance(task)
-            started = True
-            bar.update(task, description=Path(name).name)
-
-        yield step
-        bar.advance(task)

@@ -20,6 +20,7 @@ from mille.sources.format import Dialect, Format, all_formats, normalise_header
 SCAN_LINES = 30
 MIN_MATCHES = 2
 DELIMITERS = ("\t", ",", ";")
+FIELD_LIMIT = 128 * 1024
 
 
 @dataclass
@@ -38,8 +39,16 @@ class Layout:
 
 
 def split_lines(text: str, delimiter: str, limit: int = SCAN_LINES) -> list[list[str]]:
-    lines = text.splitlines()[:limit]
-    return [next(csv.reader(io.StringIO(line), delimiter=delimiter), []) for line in lines]
+    return [_cells(line, delimiter) for line in text.splitlines()[:limit]]
+
+
+def _cells(line: str, delimiter: str) -> list[str]:
+    try:
+        return next(csv.reader(io.StringIO(line), delimiter=delimiter), [])
+    except csv.Error:
+        # A cell over the csv module's 128 KiB limit (a pasted blob) is no header: split it plainly
+        # so detection goes on; the body is read by pyarrow, which has no such limit.
+        return [cell[:FIELD_LIMIT] for cell in line.split(delimiter)]
 
 
 def dedupe(cells: list[str]) -> list[str]:
@@ -58,7 +67,26 @@ def dedupe(cells: list[str]) -> list[str]:
 
 
 def match_header(cells: list[str], fmt: type[Format], dialect: Dialect) -> Layout | None:
-    """Map one header row with one dialect; None when the format's fingerprint is absent."""
+    """Map one header row with one dialect; None when the format's fingerprint or one of its
+    required columns is absent."""
+    layout = map_header(cells, fmt, dialect)
+    if layout is None or missing_required(layout):
+        return None
+    return layout
+
+
+def missing_required(layout: Layout) -> list[str]:
+    """The fields the layout's format needs that its header does not map."""
+    fmt, fields = layout.format, layout.fields
+    out = [f for f in fmt.required if f not in fields]
+    if fmt.required_any and not any(f in fields for f in fmt.required_any):
+        out.append(" or ".join(fmt.required_any))
+    return out
+
+
+def map_header(cells: list[str], fmt: type[Format], dialect: Dialect) -> Layout | None:
+    """Map one header row with one dialect, required columns or not; None when the format's
+    fingerprint is absent."""
     header = dedupe(cells)
     norm = [normalise_header(c) for c in cells]
     if fmt.signature and not ({normalise_header(s) for s in fmt.signature} & set(norm)):
@@ -90,8 +118,6 @@ def match_header(cells: list[str], fmt: type[Format], dialect: Dialect) -> Layou
                 ratios[target] = header[i]
                 used.add(i)
             break
-    if any(f not in fields for f in fmt.required):
-        return None
     return Layout(fmt, dialect, 0, header, fields, ratios, captured, matched=len(matched_cells))
 
 
@@ -169,11 +195,23 @@ def _guess_delimiter(head: str) -> str:
 def not_detected(
     rows: list[list[str]], formats: list[type[Format]], *, file: Any, format_name: str | None
 ) -> FormatNotDetected:
-    """The error for an unknown layout: which formats were tried, and the likeliest header row."""
+    """The error for an unknown layout: the closest format and what its header lacks, else the
+    likeliest header row and the kinds of export mille reads."""
     candidates = [r for r in rows if sum(1 for c in r if c.strip()) >= 2]
     header = max(candidates[:SCAN_LINES], key=lambda r: sum(1 for c in r if c.strip()), default=[])
-    shown = ", ".join(c.strip() for c in header[:12]) + (" …" if len(header) > 12 else "")
-    tried = ", ".join(f.name for f in formats)
+    shown = ", ".join(c.strip()[:40] for c in header[:12]) + (" …" if len(header) > 12 else "")
+    near = None if format_name else closest(candidates[:SCAN_LINES], formats)
+    if near is not None:
+        fmt, lacking = near.format, missing_required(near)
+        spellings = "; ".join(_spellings(near.dialect, f) for f in lacking)
+        return FormatNotDetected(
+            f"the file looks like a {fmt.label or fmt.name} ({near.matched} of its columns found) but has "
+            f"no {' and no '.join(lacking)} column",
+            file=file,
+            value=shown or None,
+            expected=f"a column {spellings}" if spellings else None,
+            hint="re-export with that column; a file without spend cannot give CPM, CPC or any cost metric",
+        )
     if format_name:
         fmt = formats[0]
         need = ", ".join(fmt.required) or "its columns"
@@ -188,7 +226,38 @@ def not_detected(
         "mille does not recognise this export's columns",
         file=file,
         value=shown or None,
-        expected=f"the header of one of: {tried}",
-        hint="pass --format NAME if you know it, or describe the columns in a mapping file "
-        "(mille ingest FILE --mapping map.yaml; see docs/ingest.md)",
+        expected=f"the header of {_kinds(formats)}",
+        hint="pass --export-format NAME if you know it (docs/ingest.md lists them), or describe the "
+        "columns in a mapping file (mille ingest FILE --mapping map.yaml; see docs/ingest.md)",
     )
+
+
+def closest(rows: list[list[str]], formats: list[type[Format]]) -> Layout | None:
+    """The format whose header a row nearly is — at least three columns of one dialect found,
+    but a required one missing — or None."""
+    best: Layout | None = None
+    for cells in rows:
+        for fmt in formats:
+            for dialect in fmt.dialects:
+                layout = map_header(cells, fmt, dialect)
+                if layout is None or layout.matched < MIN_MATCHES + 1 or not missing_required(layout):
+                    continue
+                if best is None or _rank(layout) > _rank(best):
+                    best = layout
+    return best
+
+
+def _spellings(dialect: Dialect, field: str) -> str:
+    names = [s for f in field.split(" or ") for s in dialect.columns.get(f, ())[:2]]
+    return " or ".join(f"`{n.replace('{currency}', 'XXX')}`" for n in names)
+
+
+def _kinds(formats: list[type[Format]]) -> str:
+    """What mille reads, in a line: the UI exports by name, connector and CRM tables by kind."""
+    ui = sorted({f.label for f in formats if f.source_type == "ui_export" and f.role == "facts" and f.platform})
+    kinds = [", ".join(ui)] if ui else []
+    if any(f.source_type != "ui_export" and f.role == "facts" for f in formats):
+        kinds.append("a Fivetran/dbt connector table")
+    if any(f.role == "crm" for f in formats):
+        kinds.append("a HubSpot or Salesforce CRM export")
+    return "; ".join(kinds) if kinds else "a known export"

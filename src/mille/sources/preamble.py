@@ -1,7 +1,9 @@
 """The lines above the header: report title, date range, time zone, row count.
 
-Google Ads puts a title and a date range (``"May 1, 2026 - May 31, 2026"``, ``All time``) above
-its header; LinkedIn writes ``Report Start: May 1, 2026, 12:00 AM``; Microsoft Advertising writes
+Google Ads puts a title and a date range (``"May 1, 2026 - May 31, 2026"``, ``1 May 2026 - 8 May
+2026``, ``01.05.2026 - 31.05.2026``, ``All time``; AdWords in 2016 wrote one quoted line,
+``"Ad report (Oct 25, 2016-Oct 31, 2016)"``) above its header, padded with commas when a
+spreadsheet saved it; LinkedIn writes ``Report Start: May 1, 2026, 12:00 AM``; Microsoft Advertising writes
 ``"Time Zone: (GMT-05:00) Eastern Time (US & Canada)"`` and ``"Rows: 120"``. What is found is
 kept as the ingest's metadata (provenance), gives period-level files their dates, gives
 Microsoft rows their time zone, and lets a truncated file be told from a complete one.
@@ -13,9 +15,14 @@ import re
 from datetime import date
 from typing import Any
 
-from mille.sources.dates import parse_date_range, parse_loose_date
+from mille.sources.dates import find_date_range, parse_loose_date
 
 _KEY_VALUE = re.compile(r"^([^:]{2,60}):\s*(.*)$")
+# `All time` in the UI languages (a title may add it in parentheses): the file has no dates.
+_ALL_TIME = re.compile(
+    r"^(?:.*\(\s*)?(?:all time|todo o período|todo o periodo|todo el tiempo|todo el período|toute la période|"
+    r"gesamter zeitraum|gesamte zeit|gesamtzeitraum|tutto il periodo|sempre|altijd|hele periode|за все время|"
+    r"cały okres|tüm zamanlar|全期間|所有时间|全部时间|전체 기간)\s*\)?$", re.IGNORECASE)
 
 # Keys in the languages mille knows, folded to one meaning.
 _KEYS = {
@@ -107,12 +114,14 @@ def parse_preamble(lines: list[list[str]], *, month_first: bool = True) -> dict[
             value = m[2].strip().strip('"').strip()
             _store(meta, key, value, month_first=month_first)
             continue
-        rng = parse_date_range(text, month_first=month_first)
-        if rng is not None:
-            meta["start"], meta["end"] = rng[0], rng[1]
+        found = find_date_range(text, month_first=month_first)
+        if found is not None:
+            (meta["start"], meta["end"]), title = found
             meta["date_range_text"] = text
+            if title and "title" not in meta:  # `"Ad report (Oct 25, 2016-Oct 31, 2016)"`
+                meta["title"] = title
             continue
-        if text.casefold() in ("all time", "todo o período", "todo el tiempo", "toute la période", "gesamter zeitraum"):
+        if _ALL_TIME.match(text):
             meta["all_time"] = True
             meta["date_range_text"] = text
             continue

@@ -27,6 +27,7 @@ import pyarrow.parquet as pq
 
 from mille.errors import InputError
 from mille.sources.layout import Layout
+from mille.sources.progress import Position
 
 STREAM_BYTES = 64 << 20  # files larger than this are read in chunks
 CHUNK_ROWS = 1_000_000
@@ -83,7 +84,7 @@ class _Body:
     def __init__(self, path: Path, start: int, end: int, encoding: str) -> None:
         self._file: BinaryIO = path.open("rb")
         self._file.seek(start)
-        self._left = end - start
+        self._start, self._left = start, end - start
         utf8 = encoding == "utf-8"
         # cp1252 is the last resort for text that is not UTF-8: its five unassigned bytes are
         # replaced, as on the whole-file path; UTF-16 must decode.
@@ -101,6 +102,11 @@ class _Body:
             return block
         return self._decoder.decode(block, final=self._left <= 0).encode("utf-8")
 
+    @property
+    def consumed(self) -> int:
+        """The file offset reached (the reader reads ahead of the rows it has handed out)."""
+        return self._file.tell()
+
     def readable(self) -> bool:
         return True
 
@@ -113,8 +119,11 @@ class _Body:
 
 
 def text_chunks(path: Path, layout: Layout, encoding: str, bounds: tuple[int, int], *,
-                chunk_rows: int = CHUNK_ROWS) -> Iterator[tuple[pa.Table, np.ndarray]]:
-    """The rows between ``bounds`` as all-string tables of ``chunk_rows`` rows, with their lines."""
+                chunk_rows: int = CHUNK_ROWS, position: Position | None = None
+                ) -> Iterator[tuple[pa.Table, np.ndarray]]:
+    """The rows between ``bounds`` as all-string tables of ``chunk_rows`` rows, with their lines;
+    ``position`` follows the byte the reader has reached (for progress)."""
+    position = position if position is not None else Position()
     names = layout.header
     first_line = layout.header_index + 2
     bad: list[Any] = []
@@ -145,6 +154,7 @@ def text_chunks(path: Path, layout: Layout, encoding: str, bounds: tuple[int, in
                 held += batch.num_rows
                 while held >= chunk_rows:
                     table = pa.Table.from_batches(pending, schema=reader.schema)
+                    position.bytes = body.consumed
                     yield _numbered(table.slice(0, chunk_rows), first_line + emitted)
                     emitted += chunk_rows
                     rest = table.slice(chunk_rows)
@@ -157,6 +167,7 @@ def text_chunks(path: Path, layout: Layout, encoding: str, bounds: tuple[int, in
                              hint="the file is damaged or truncated; download it again") from exc
         if bad:
             raise _bad_row(bad, len(names), path, first_line)
+        position.bytes = bounds[1]
         if held:
             yield _numbered(pa.Table.from_batches(pending, schema=reader.schema), first_line + emitted)
     finally:
@@ -178,14 +189,18 @@ def _bad_row(bad: list[Any], width: int, path: Path, first_line: int) -> InputEr
     )
 
 
-def parquet_chunks(path: Path, layout: Layout, *, chunk_rows: int = CHUNK_ROWS) -> Iterator[tuple[pa.Table, np.ndarray]]:
+def parquet_chunks(path: Path, layout: Layout, *, chunk_rows: int = CHUNK_ROWS,
+                   position: Position | None = None) -> Iterator[tuple[pa.Table, np.ndarray]]:
     """A Parquet file's row batches, renamed to the detected header; rows count from 2 (line 1
     would be the header of the same table saved as CSV)."""
+    position = position if position is not None else Position()
     try:
         reader = pq.ParquetFile(path)
+        total, size = max(reader.metadata.num_rows, 1), path.stat().st_size
         done = 0
         for batch in reader.iter_batches(batch_size=chunk_rows):
             table = pa.Table.from_batches([batch]).rename_columns(layout.header)
+            position.bytes = int(size * min(1.0, (done + table.num_rows) / total))
             yield _numbered(table, 2 + done)
             done += table.num_rows
     except (pa.ArrowInvalid, OSError) as exc:

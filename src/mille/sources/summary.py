@@ -39,6 +39,10 @@ class FileIngest(_Part):
     spend_reporting: float | None = None
     totals_checked: int = 0  # totals-row comparisons made
     totals_differing: int = 0
+    duplicates_dropped: int = 0  # exact duplicate rows removed at the user's request (--drop-exact-duplicates)
+    empty_duplicates_dropped: int = 0  # repeated rows with no figures, removed: they change no total
+    notes: list[str] = Field(default_factory=list)  # worth knowing, nothing wrong (rows finer than the key…)
+    absent_measures: list[str] = Field(default_factory=list)  # delivery measures the export has no column for
     warnings: list[str] = Field(default_factory=list)
     metadata: dict[str, Any] = Field(default_factory=dict)
 
@@ -80,6 +84,10 @@ class ReconciliationRow(_Part):
     rows_covered: int
     difference: float
     reconciled: bool
+    label_column: str | None = None
+    scope_kind: str = "whole"
+    scope: str = ""
+    one_sided: bool = False
 
 
 class IngestSummary(Result):
@@ -116,6 +124,7 @@ class IngestSummary(Result):
                 "spend": "; ".join(f"{c} {v:.2f}" for c, v in f.spend.items()),
                 f"spend_{self.reporting_currency.lower()}": f.spend_reporting,
                 "warnings": len(f.warnings),
+                "duplicates_dropped": f.duplicates_dropped,
                 "ingest_id": f.ingest_id,
             }
             for f in self.files

@@ -19,7 +19,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from mille.errors import IngestError
-from mille.schema import AD_PERFORMANCE, PLATFORMS
+from mille.platforms import PLATFORMS
+from mille.schema import AD_PERFORMANCE
 from mille.sources.countries import to_codes
 from mille.sources.dates import month_end, month_start, parse_dates, shift_days
 from mille.sources.distinct import constant, constant_label, per_value
@@ -32,6 +33,10 @@ MEASURES = ("spend", "spend_micros", "spend_usd", "impressions", "clicks", "clic
             "conversions_value", "leads", "reach", "avg_daily_spend", "conversions_fallback")
 COUNTS = ("impressions", "clicks", "clicks_all", "reach")
 DATES = ("date_day", "period_end", "week_start", "month_start")
+# Delivery measures whose absence an ingest reports (a missing column loads NULL, never 0), and the
+# ratios each one is the base of.
+DELIVERY = ("impressions", "clicks", "conversions")
+RATIO_BASES = {"impressions": ("CPM", "CTR"), "clicks": ("CPC", "CTR")}
 ID_FIELDS = ("account_id", "campaign_id", "ad_group_id", "ad_id", "geo_id")
 DEMOGRAPHICS = ("job_function", "seniority", "industry", "company_size")
 MONTH_FORMATS = ("%Y-%m-%d", "%Y-%m", "%B %Y", "%b %Y", "%b-%y", "%m/%d/%Y", "%d/%m/%Y")
@@ -53,6 +58,7 @@ class Unified:
     level: str
     warnings: list[str] = field(default_factory=list)
     measures: dict[str, pa.Array] = field(default_factory=dict)  # float64, for checks
+    absent: list[str] = field(default_factory=list)  # delivery measures the export has no column for
 
 
 def text_column(column: pa.Array | pa.ChunkedArray, missing: tuple[str, ...]) -> pa.Array:
@@ -109,7 +115,15 @@ def unify(kept: pa.Table, rows: np.ndarray, layout: Layout, locale: Locale, meta
     _currency(cols, layout, fmt, options, n, file=file, rows=rows)
     _identity(cols, fmt, meta, n, file=file, rows=rows)
     level = fmt.level_of(layout) or hierarchy_level(cols)
-    return Unified(cols, n, level, warnings, measures)
+    absent = [m for m in DELIVERY if m not in cols]
+    warnings += [_absent_warning(m, fmt) for m in absent if m in RATIO_BASES]
+    return Unified(cols, n, level, warnings, measures, absent)
+
+
+def _absent_warning(measure: str, fmt: type[Format]) -> str:
+    needs = " and ".join(RATIO_BASES[measure])
+    return (f"the export has no {measure} column: {measure} are empty (not zero) on its rows, so "
+            f"{needs} cannot be computed from it; re-export with the {measure} column to get them")
 
 
 def _clean_id(ids: pa.Array) -> pa.Array:
@@ -292,6 +306,8 @@ def _zones(zone: pa.Array) -> pa.Array:
 def hierarchy_level(cols: dict[str, pa.Array]) -> str:
     if any(d in cols for d in DEMOGRAPHICS):
         return "breakdown"
+    if "keyword" in cols or "search_term" in cols:
+        return "keyword"
     if "ad_id" in cols or "ad_name" in cols:
         return "ad"
     if "ad_group_id" in cols or "ad_group_name" in cols:

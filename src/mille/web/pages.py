@@ -83,7 +83,8 @@ def _pipeline(ws: Workspace, trend: Breakdown) -> Pipeline | None:
 def _breakdown(ws: Workspace, a: dict[str, Any]) -> Breakdown:
     return report(ws, a["metrics"], by=a["by"], grain=a["grain"], period=a["period"],
                   compare=a["compare"] or "previous", filter=a["filter"], top=a["top"],
-                  benchmarks=a["benchmarks"], rank_by=a["rank_by"], record=False)
+                  benchmarks=a["benchmarks"], rank_by=a["rank_by"], record=False, as_of=a["as_of"],
+                  across_platforms=a["across_platforms"])
 
 
 def explain_defaults(ws: Workspace) -> dict[str, str]:
@@ -136,13 +137,15 @@ def _metric(ws: Workspace, a: dict[str, Any]) -> Result:
 
 PERIOD = Param("period", help="2026-10, 2026-Q3, 2026-09-01:2026-09-30, last-30-days…")
 COMPARE = Param("compare", help="previous, year, none, or a period")
+AS_OF = Param("as_of", help="the day relative periods count back from (default: the last day of data)")
 FILTER = Param("filter", help="e.g. platform = 'linkedin_ads'")
 
 PAGES: dict[str, Page] = {p.name: p for p in (
     Page("overview", "Overview", (PERIOD, COMPARE, Param("grain")), _overview, "form_overview.html.j2"),
     Page("breakdown", "Breakdown", (Param("metrics", "list"), Param("by", "list"), Param("grain"), PERIOD,
-                                    COMPARE, FILTER, Param("top", "int"), Param("rank_by"),
-                                    Param("benchmarks", "flag")), _breakdown, "form_breakdown.html.j2"),
+                                    AS_OF, COMPARE, FILTER, Param("top", "int"), Param("rank_by"),
+                                    Param("benchmarks", "flag"), Param("across_platforms", "flag")),
+         _breakdown, "form_breakdown.html.j2"),
     Page("explain", "Explain", (Param("metric"), Param("before"), Param("after"), Param("dims", "list"),
                                 Param("max_depth", "int"), FILTER), _explain, "form_explain.html.j2"),
     Page("audit", "Audit", (PERIOD, Param("severity"), Param("check", "list"), Param("as_of")), _audit,

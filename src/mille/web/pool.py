@@ -4,8 +4,9 @@ A DuckDB connection serves one query at a time, so the dashboard keeps a small p
 read-only connections to the workspace (two by default: the machine's cores do the rest) and a
 request borrows one for the time of its analysis.
 
-While ``mille serve`` runs, the workspace is open read-only in this process and DuckDB's file
-lock keeps every writer out, so the same inputs give the same result until the definitions
+While ``mille serve`` runs, other read commands run beside it; a writer (``mille ingest``) waits
+for the requests in flight, the pool lets go of the file, and the writer runs (see
+:class:`WorkspacePool`). The same inputs give the same result until the data or the definitions
 (``metrics.yaml``, ``mille.yaml``) change or the day turns (the audit's freshness checks count
 days behind today). :class:`ResultCache` keeps recent results under exactly that key, and when
 several requests ask for the same result at once, one computes it and the others wait for it.
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import queue
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
 from concurrent.futures import Future
@@ -24,6 +26,8 @@ from pathlib import Path
 from typing import TypeVar
 
 from mille.config import CONFIG_FILE, Config
+from mille.engine import DATABASE_FILE
+from mille.engine.locking import wait_seconds, writer_waiting
 from mille.metrics.catalogue import WORKSPACE_FILE
 from mille.workspace import Workspace
 
@@ -31,42 +35,113 @@ T = TypeVar("T")
 
 
 class WorkspacePool:
-    """``size`` read-only connections to the workspace at ``path``, lent one per request."""
+    """Up to ``size`` read-only connections to the workspace at ``path``, lent one per request.
+
+    Connections are opened when a request needs one and kept for the next, except while a writer
+    waits for the file (see :mod:`mille.engine.locking`): a watcher thread then closes the idle
+    ones, borrowed ones are closed when they come back, and new requests wait until the writer is
+    done. So ``mille ingest`` beside ``mille serve`` waits for the requests in flight, then runs.
+    """
+
+    POLL_SECONDS = 0.2
 
     def __init__(self, path: Path, *, size: int = 2, engine: str | None = None) -> None:
         if size < 1:
             raise ValueError("a pool holds at least one workspace")
-        self.path = path
+        self._engine = engine
+        self._size = size
         self._idle: queue.Queue[Workspace] = queue.Queue()
-        self._all: list[Workspace] = []
-        try:
-            for _ in range(size):
-                ws = Workspace.open(path, read_only=True, engine=engine)
-                self._all.append(ws)
-                self._idle.put(ws)
-        except BaseException:
-            self.close()
-            raise
-        self.config: Config = self._all[0].config
-        self.path = self._all[0].path
+        self._open = 0
+        self._lock = threading.Lock()
+        first = Workspace.open(path, read_only=True, engine=engine)  # a bad workspace fails here, once
+        self.config: Config = first.config
+        self.path = first.path
+        self._database = self.path / DATABASE_FILE if first.engine.name == "duckdb" else None
+        self._open = 1
+        self._idle.put(first)
+        self._stop = threading.Event()
+        self._watcher: threading.Thread | None = None
+        if self._database is not None:
+            self._watcher = threading.Thread(target=self._watch, name="mille-pool-watch", daemon=True)
+            self._watcher.start()
 
     @contextmanager
     def workspace(self) -> Iterator[Workspace]:
-        ws = self._idle.get()
+        ws = self._borrow()
         try:
             yield ws
         finally:
+            self._give_back(ws)
+
+    def _borrow(self) -> Workspace:
+        self._yield_to_writer()
+        while True:
+            try:
+                return self._idle.get_nowait()
+            except queue.Empty:
+                pass
+            with self._lock:
+                if self._open < self._size:
+                    self._open += 1
+                    break
+            try:  # every connection is lent: wait for one to come back
+                return self._idle.get(timeout=self.POLL_SECONDS)
+            except queue.Empty:
+                continue
+        try:
+            return Workspace.open(self.path, read_only=True, engine=self._engine)
+        except BaseException:
+            with self._lock:
+                self._open -= 1
+            raise
+
+    def _give_back(self, ws: Workspace) -> None:
+        if self._database is not None and writer_waiting(self._database):
+            self._discard(ws)
+        else:
             self._idle.put(ws)
 
-    def close(self) -> None:
-        for ws in self._all:
-            ws.close()
-        self._all.clear()
+    def _discard(self, ws: Workspace) -> None:
+        ws.close()
+        with self._lock:
+            self._open -= 1
 
-    def stamp(self) -> tuple[float, float, date]:
-        """What a cached result depends on besides its inputs: the definitions' modification
-        times and today's date."""
-        return (_mtime(self.path / CONFIG_FILE), _mtime(self.path / WORKSPACE_FILE), date.today())
+    def _yield_to_writer(self) -> None:
+        """Wait (bounded) while a writer waits for the file, so requests do not starve it."""
+        if self._database is None:
+            return
+        deadline = time.monotonic() + wait_seconds()
+        while writer_waiting(self._database) and time.monotonic() < deadline:
+            self._close_idle()
+            time.sleep(self.POLL_SECONDS)
+
+    def _close_idle(self) -> None:
+        while True:
+            try:
+                ws = self._idle.get_nowait()
+            except queue.Empty:
+                return
+            self._discard(ws)
+
+    def _watch(self) -> None:
+        assert self._database is not None
+        while not self._stop.wait(self.POLL_SECONDS):
+            if writer_waiting(self._database):
+                self._close_idle()
+
+    def close(self) -> None:
+        self._stop.set()
+        if self._watcher is not None:
+            self._watcher.join(timeout=2)
+        self._close_idle()
+
+    def stamp(self) -> tuple[float, float, float, date]:
+        """What a cached result depends on besides its inputs: the definitions' and the data's
+        modification times (an ingest while serving changes the database file) and today's date."""
+        data = 0.0
+        if self._database is not None:
+            data = max(_mtime(self._database), _mtime(self._database.with_name(self._database.name + ".wal")))
+        return (_mtime(self.path / CONFIG_FILE), _mtime(self.path / WORKSPACE_FILE), data, date.today())
 
 
 def _mtime(path: Path) -> float:

@@ -32,7 +32,8 @@ from mille.web.pages import NAV, PAGES, Overview, Page, explain_defaults
 from mille.web.params import query_string
 from mille.web.pool import WorkspacePool
 
-ENTITY_DIMS = ("platform", "account_name", "campaign_name", "ad_group_name")
+# campaign and ad_group: one segment per platform + account + id (mille.metrics.identity)
+ENTITY_DIMS = ("platform", "account_name", "campaign", "campaign_name", "ad_group", "ad_group_name")
 
 
 class DashboardLinks(Links):

@@ -15,6 +15,7 @@ freshness) and register themselves on import; docs/audit.md describes each one a
 from __future__ import annotations
 
 from mille.analysis.audit import (  # noqa: F401 (importing registers the checks)
+    coverage,
     crm_sources,
     currency,
     definitions,

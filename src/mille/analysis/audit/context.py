@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from mille.periods import Period
-from mille.schema import PLATFORM_LABELS
+from mille.platforms import label as platform_label
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -215,7 +215,7 @@ def who(ent: dict[str, Any]) -> str:
     platform = ent.get("platform")
     if platform is None:
         return "all sources"
-    text = PLATFORM_LABELS.get(platform, platform)
+    text = platform_label(platform, platform)
     if ent.get("account_id") is not None or ent.get("account"):
         text += f" account {ent.get('account') or ent.get('account_id')}"
     if ent.get("campaign"):

@@ -16,7 +16,7 @@ import pandas as pd
 from mille.analysis.audit.context import AuditContext, as_date, grouped, who
 from mille.analysis.audit.model import Finding
 from mille.analysis.audit.registry import Check, check
-from mille.schema import PLATFORM_LABELS
+from mille.platforms import label as platform_label
 
 
 @check(
@@ -103,7 +103,7 @@ def mixed_timezones(ctx: AuditContext, c: Check) -> list[Finding]:
     main = by_zone.sort_values("spend", ascending=False).iloc[0]["zone"]
     platforms = z.groupby("zone")["platform"].unique()
     parts = [
-        f"{zone} ({', '.join(PLATFORM_LABELS.get(p, p) for p in sorted(platforms[zone]))})"
+        f"{zone} ({', '.join(platform_label(p, p) for p in sorted(platforms[zone]))})"
         for zone in sorted(platforms.index)
     ]
     other = z[z["zone"] != main]

@@ -17,21 +17,10 @@ from mille.analysis.audit.context import (
 from mille.analysis.audit.model import DayRange, Finding
 from mille.analysis.audit.registry import Check, Skipped, check
 from mille.analysis.audit.source_aliases import alias_table, canonical_source, folded
-from mille.schema import PLATFORM_LABELS, PLATFORMS
+from mille.platforms import PLATFORMS, find
+from mille.platforms import label as platform_label
 
 UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign")
-
-# What "conversions" counts on each platform (FORMATS.md §0.9 and §2.4).
-CONVERSION_MEANING: dict[str, str] = {
-    "google_ads": "primary conversion actions, fractional under data-driven attribution",
-    "microsoft_ads": "conversion goals, counted by the account's goal settings",
-    "facebook_ads": "the action type chosen as the result (leads, pixel events), 7-day click / 1-day view by default",
-    "linkedin_ads": "conversion actions including view-through (post-click + post-view)",
-    "twitter_ads": "website conversions, click and view attributed",
-    "tiktok_ads": "the optimisation event, click and view attributed",
-    "reddit_ads": "conversion events, click and view attributed",
-}
-
 
 @check(
     "definitions.naming_convention", severity="warn", title="Names breaking the naming convention",
@@ -146,7 +135,7 @@ def _utm_target(field: str, canon: str, platform_spend: dict[str, float], campai
     """The finding's entity, the spend its records are attributed against, and a label."""
     if field == "utm_source" and canon in PLATFORMS:
         return ({"platform": canon, "scope": "platform"}, platform_spend.get(canon, 0.0),
-                PLATFORM_LABELS.get(canon, canon))
+                platform_label(canon))
     if field == "utm_campaign":
         match = campaigns[campaigns["folded"] == canon]
         if len(match) == 1:
@@ -170,8 +159,7 @@ def conversion_meaning(ctx: AuditContext, c: Check) -> list[Finding]:
     per = per[per["conversions"] > 0]
     if len(per) < 2:
         return []
-    notes = "; ".join(f"{PLATFORM_LABELS.get(p, p)}: {CONVERSION_MEANING.get(p, 'platform-defined')}"
-                      for p in per["platform"])
+    notes = "; ".join(f"{platform_label(p)}: {_conversion_meaning(p)}" for p in per["platform"])
     first, last = int(d["day"].min()), int(d["end_day"].max())
     return [c.finding(
         title=f"Conversions from {len(per)} platforms are counted differently",
@@ -205,6 +193,11 @@ def conversions_twice(ctx: AuditContext, c: Check) -> list[Finding]:
             days=_span(r.first, r.last), spend=float(r.spend), **ent,
         ))
     return out
+
+
+def _conversion_meaning(platform: str) -> str:
+    found = find(platform)
+    return found.conversions if found is not None else "platform-defined"
 
 
 def _span(first: int, last: int) -> list[DayRange]:

@@ -20,6 +20,7 @@ from mille.analysis.audit.context import (
     AuditContext,
     account_key,
     as_date,
+    blank_to_none,
     day_number,
     grouped,
     spend_basis,
@@ -32,6 +33,8 @@ from mille.schema import AD_PERFORMANCE
 RESTATED_SHARE = 0.005  # a measure that moved by more than 0.5 % was restated, not just re-sent
 LEVELS_DIFFER = 0.01  # two levels of the same days disagreeing by more than 1 % is worth a look
 UNRECONCILED_ERROR = 0.05  # totals off by 5 % or more: the rows miss real spend
+DUPLICATE_MATERIAL = 0.001  # duplicated spend above 0.1 % of its export's: a wrong number, an error
+DUPLICATED_FIGURES = ("spend", "impressions", "clicks", "clicks_all", "conversions", "conversions_value", "leads")
 
 
 @check(
@@ -92,22 +95,27 @@ def double_counted(ctx: AuditContext, c: Check) -> list[Finding]:
 
 @check(
     "overlaps.duplicate_rows", severity="warn", title="Identical rows within one export",
-    hint="The file holds the same line twice (a copy-paste, or a breakdown column mille did not "
-    "read); check the file, remove the duplicates and re-ingest it.",
+    hint="The file holds the same line twice (two downloads pasted together, a copy-paste): remove "
+    "the ingest with `mille sources remove` and ingest the file again — mille now refuses such a file, "
+    "or keeps one copy of each with --drop-exact-duplicates.",
 )
 def duplicate_rows(ctx: AuditContext, c: Check) -> list[Finding]:
-    """Rows of one export identical in every entity, dimension, day and measure (with at least
-    100 impressions, so tiny coincidental rows don't count): both are summed into figures."""
+    """Rows of one export identical in every entity, dimension, day and measure, both summed
+    into figures (workspaces ingested before ingest refused them). Rows without any figure
+    change no total and are left out. An error when the spend counted twice is material."""
     t = ctx.figures()
-    t = t.filter(t.impressions >= 100)
+    t = t.filter(ibis.or_(*(t[m].fill_null(0) != 0 for m in DUPLICATED_FIGURES)))
     skip = {"source_relation", "source_type", "source_format", "file_hash", "row_number",
-            "superseded_by", "spend_reporting", "reach"}
+            "superseded_by", "spend_reporting"}
     cols = [col.name for col in AD_PERFORMANCE.columns if col.name not in skip]
     # Grouping ten million rows by thirty columns is slow; grouping by five that almost always
     # differ between distinct rows finds the few candidates, and only those get the full key.
-    # The candidates come back as Arrow first: shared in one query, the filtered table would be
-    # materialised with every column as a common table expression.
-    cheap = ["ingest_id", "date_day", "spend", "impressions", "clicks"]
+    # The five are made NULL-free first: a join drops NULL keys (Meta rows without link clicks
+    # fell out there, and their doubled spend went unreported). The candidates come back as Arrow:
+    # shared in one query, the filtered table would be materialised with every column.
+    t = t.mutate(_spend=t.spend.fill_null(-1.0), _impressions=t.impressions.fill_null(-1),
+                 _clicks=t.clicks.fill_null(-1))
+    cheap = ["ingest_id", "date_day", "_spend", "_impressions", "_clicks"]
     candidates = t.group_by(cheap).aggregate(n=t.count())
     found = ctx.engine.to_arrow(candidates.filter(candidates.n > 1).select(cheap))
     if found.num_rows == 0:
@@ -117,25 +125,36 @@ def duplicate_rows(ctx: AuditContext, c: Check) -> list[Finding]:
     g = g.filter(g.copies > 1)
     expr = g.group_by(
         platform=g.platform, account_id=account_key(g), ingest_id=g.ingest_id, date_day=g.date_day
-    ).aggregate(extra=(g.copies - 1).sum(), spend=(g.spend * (g.copies - 1)).sum(),
-                impressions=(g.impressions * (g.copies - 1)).sum())
+    ).aggregate(extra=(g.copies - 1).sum(), spend=(g.spend.fill_null(0) * (g.copies - 1)).sum(),
+                impressions=(g.impressions.fill_null(0) * (g.copies - 1)).sum())
     df = ctx.frame(expr)
     if df.empty:
         return []
     df["day"] = day_number(df["date_day"])
     names = _ingest_files(ctx)
+    spent = _ingest_spend(ctx)
     out = []
     for k, sub in grouped(df, ["platform", "account_id", "ingest_id"]):
         ent = ctx.entity(k["platform"], k["account_id"])
         file = names.get(k["ingest_id"], k["ingest_id"])
+        spend = float(sub["spend"].fillna(0).sum())
+        material = spend > max(0.01, DUPLICATE_MATERIAL * abs(spent.get(k["ingest_id"], 0.0)))
         out.append(c.finding(
             title=f"{int(sub['extra'].sum())} duplicated row(s) in {file} — {who(ent)}",
-            detail=f"Identical rows add {float(sub['spend'].sum()):,.2f} of spend a second time.",
-            key=(k["ingest_id"],), days=[as_date(x) for x in sub["day"]],
-            spend=float(sub["spend"].fillna(0).sum()), impressions=int(sub["impressions"].fillna(0).sum()),
+            detail=f"Identical rows add {spend:,.2f} of spend a second time: every figure of these days is too high.",
+            key=(k["ingest_id"],), days=[as_date(x) for x in sub["day"]], severity="error" if material else "warn",
+            spend=spend, impressions=int(sub["impressions"].fillna(0).sum()),
             files=[file], **ent,
         ))
     return out
+
+
+def _ingest_spend(ctx: AuditContext) -> dict[str, float]:
+    def build() -> dict[str, float]:
+        df = ctx.frame(ctx.engine.table("ingests").select("ingest_id", "spend"))
+        return dict(zip(df["ingest_id"], df["spend"].fillna(0.0).astype(float), strict=True))
+
+    return ctx.cached("ingest_spend", build)
 
 
 def _ingest_files(ctx: AuditContext) -> dict[str, str]:
@@ -311,8 +330,10 @@ def _first(values: pd.Series, default: str) -> str:
     "Performance Max) or the file was filtered. Export again without filters, at campaign level.",
 )
 def unreconciled_totals(ctx: AuditContext, c: Check) -> list[Finding]:
-    """Exports whose totals row (``Total: Account``…) differs from the sum of their rows beyond
-    rounding, as recorded at ingest (an error when off by 5 % or more)."""
+    """Exports whose totals row (``Total: Account``…) contradicts the sum of its rows beyond
+    rounding, as recorded at ingest (an error when off by 5 % or more). A one-sided total — one
+    that covers removed, filtered or below-threshold items too — above its rows is a note: the
+    view shows less than the account, which is what the label says; rows above it contradict it."""
     rec = ctx.engine.table("reconciliations")
     ing = ctx.engine.table("ingests")
     if ctx.count("reconciliations") == 0:
@@ -320,26 +341,53 @@ def unreconciled_totals(ctx: AuditContext, c: Check) -> list[Finding]:
     j = rec.filter(rec.reconciled == False).join(ing, "ingest_id")  # noqa: E712 (an Ibis expression)
     df = ctx.frame(j.select(
         "ingest_id", rec.source_relation, "total_label", "measure", "total_value", "rows_value", "difference",
-        "platform", "account_ids", "date_min", "date_max",
+        "one_sided", "scope", "platform", "account_ids", "date_min", "date_max",
     ))
     out = []
-    for k, sub in grouped(df, ["ingest_id"]):
+    for _, sub in grouped(df, ["ingest_id"]):
         first = sub.iloc[0]
         days = _clip(first["date_min"], first["date_max"], ctx) if pd.notna(first["date_min"]) else []
         if ctx.period is not None and not days:
             continue
-        accounts = str(first["account_ids"] or "").split(",")
+        # account_ids is NULL for a file without an account column: never the text "nan".
+        accounts = (blank_to_none(first["account_ids"]) or "").split(",")
         ent = ctx.entity(first["platform"] if isinstance(first["platform"], str) else None,
                          accounts[0] if len(accounts) == 1 and accounts[0] else None)
-        spend_rows = sub[sub["measure"] == "spend"]
-        spend_gap = float(spend_rows["difference"].abs().max()) if not spend_rows.empty else 0.0
-        rel = (sub["difference"].abs() / sub["total_value"].abs().replace(0, np.nan)).max()
-        parts = [f"{r.total_label or 'total'} {r.measure}: {r.total_value:,.2f} printed vs {r.rows_value:,.2f} in rows"
-                 for r in sub.itertuples(index=False)]
-        out.append(c.finding(
-            title=f"Totals of {first['source_relation']} do not match its rows (up to {rel:.1%} off)",
-            detail="; ".join(parts) + ".", key=(k["ingest_id"],),
-            severity="error" if rel >= UNRECONCILED_ERROR else "warn",
-            days=days, spend=spend_gap, files=[str(first["source_relation"])], **ent,
-        ))
+        # Workspaces from before one-sided totals hold NULL there: every total is two-sided.
+        one_sided = sub["one_sided"].fillna(False).astype(bool).to_numpy()
+        short = one_sided & (sub["difference"].to_numpy(dtype=float) > 0)
+        for part, noted in ((sub[~short], False), (sub[short], True)):
+            if part.empty:
+                continue
+            out.append(_unreconciled(c, part, first, days, ent, noted=noted))
     return out
+
+
+def _unreconciled(c: Check, sub: pd.DataFrame, first: pd.Series, days: list[DayRange], ent: dict[str, object], *,
+                  noted: bool) -> Finding:
+    spend_rows = sub[sub["measure"] == "spend"]
+    spend_gap = float(spend_rows["difference"].abs().max()) if not spend_rows.empty else 0.0
+    rel = (sub["difference"].abs() / sub["total_value"].abs().replace(0, np.nan)).max()
+    rel = 0.0 if pd.isna(rel) else float(rel)
+
+    def label(r: object) -> str:
+        name, scope = blank_to_none(getattr(r, "total_label", None)), blank_to_none(getattr(r, "scope", None))
+        return (name or "total") + (f" ({scope})" if scope else "")
+
+    parts = [f"{label(r)} {r.measure}: {r.total_value:,.2f} printed vs {r.rows_value:,.2f} in rows"
+             for r in sub.itertuples(index=False)]
+    file = str(first["source_relation"])
+    if noted:
+        return c.finding(
+            title=f"Totals of {file} cover more than its rows (up to {rel:.1%} more): removed, filtered or "
+                  "below-threshold items",
+            detail="; ".join(parts) + ". The label says the total covers items the view does not list; "
+                   "the rows do not exceed it.",
+            key=(first["ingest_id"], "covers_more"), severity="info", days=days, spend=spend_gap, files=[file], **ent,
+        )
+    return c.finding(
+        title=f"Totals of {file} do not match its rows (up to {rel:.1%} off)",
+        detail="; ".join(parts) + ".", key=(first["ingest_id"],),
+        severity="error" if rel >= UNRECONCILED_ERROR else "warn",
+        days=days, spend=spend_gap, files=[file], **ent,
+    )

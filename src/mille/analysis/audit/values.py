@@ -24,26 +24,25 @@ from mille.analysis.audit.context import (
     who,
 )
 from mille.analysis.audit.model import DayRange, Finding
-from mille.analysis.audit.plausible import (
-    FACTOR,
-    LABELS,
-    MESSAGING_WORDS,
-    NEAR_USD,
-    likely_cause,
-    ranges_for,
-)
+from mille.analysis.audit.plausible import Dollars, likely_cause, outside, ranges_for, spend_in_usd
 from mille.analysis.audit.registry import Check, check
+from mille.platforms import all_platforms
+from mille.platforms import label as platform_label
 from mille.schema import AD_PERFORMANCE
+from mille.sources.currency import Rates
 
 NEGATIVE_MEASURES = tuple(m for m in AD_PERFORMANCE.measures)
 
 
 def messaging(t: ibis.expr.types.Table) -> ibis.expr.types.BooleanValue:
-    """LinkedIn message ads (Sponsored Messaging / InMail / Conversation ads)."""
+    """Message ads (LinkedIn Sponsored Messaging / InMail / Conversation ads), marked by the words
+    each platform module declares in network, placement or objective."""
     text = (
         t.network.fill_null("") + " " + t.placement.fill_null("") + " " + t.objective.fill_null("")
     ).lower()
-    return (t.platform == "linkedin_ads") & ibis.or_(*(text.contains(w) for w in MESSAGING_WORDS))
+    marked = [(t.platform == p.id) & ibis.or_(*(text.contains(w) for w in p.messaging_words))
+              for p in all_platforms() if p.messaging_words]
+    return ibis.or_(*marked) if marked else ibis.literal(False)
 
 
 def _by_campaign_day(t: ibis.expr.types.Table, **metrics) -> ibis.expr.types.Table:
@@ -143,55 +142,65 @@ def conversions_over_clicks(ctx: AuditContext, c: Check) -> list[Finding]:
 
 
 @check(
-    "values.implausible_prices", severity="error", title="CPM, CPC or CTR an order of magnitude off",
-    hint="Re-ingest the file with the right number format (decimal comma vs point) or check that "
-    "cost is not in micros; `mille sources` shows how each file was read.",
+    "values.implausible_prices", severity="warn", title="CPM, CPC or CTR an order of magnitude off",
+    hint="Usually a unit or locale error: re-ingest the file with the right number format (decimal "
+    "comma vs point) or check that cost is not in micros; `mille sources` shows how each file was read.",
 )
 def implausible_prices(ctx: AuditContext, c: Check) -> list[Finding]:
     """Per export file × platform × network × account: CPM, CPC or CTR more than ten times
-    outside the platform's plausible range (FORMATS.md §4), with enough impressions/clicks."""
+    outside the platform's plausible range (its module in mille.platforms, FORMATS.md §4), with
+    enough impressions/clicks. Money is compared in US dollars, converted at the workspace's
+    rates; currencies without a rate to USD get no money check, and a note says so."""
     t = ctx.figures()
     t = t.filter(~messaging(t))
     expr = t.group_by(
         platform=t.platform, network=t.network.fill_null(""), account_id=account_key(t),
         source_relation=t.source_relation, currency=t.currency.fill_null(""),
     ).aggregate(
-        spend=t.spend.sum(), spend_reporting=t.spend_reporting.sum(),
+        spend=t.spend.sum(), spend_reporting=t.spend_reporting.sum(), basis=spend_basis(t).sum(),
         unconverted=t.spend_reporting.isnull().sum(), impressions=t.impressions.sum(),
         clicks=t.clicks.sum(), first=t.date_day.min(), last=t.period_end.max(),
     )
     df = ctx.frame(expr)
-    rep = ctx.ws.config.reporting_currency
-    cfg = ctx.ws.config.report
-    use_rep = (rep in NEAR_USD) & (df["unconverted"].to_numpy() == 0)
-    money = np.where(use_rep, df["spend_reporting"].fillna(0), np.where(df["currency"].isin(NEAR_USD), df["spend"].fillna(0), np.nan))
-    impressions = df["impressions"].astype("float64").fillna(0).to_numpy()
-    clicks = df["clicks"].astype("float64").fillna(0).to_numpy()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        values = {
-            "cpm": np.where(impressions >= cfg.min_impressions, 1000 * money / impressions, np.nan),
-            "cpc": np.where(clicks >= cfg.min_clicks, money / clicks, np.nan),
-            "ctr": np.where(impressions >= cfg.min_impressions, clicks / impressions, np.nan),
-        }
+    if df.empty:
+        return []
+    cfg = ctx.ws.config
+    dollars = Dollars(Rates(cfg.fx, cfg.reporting_currency, ctx.ws.path))
+    lasts = [pd.Timestamp(x).date() for x in df["last"]]
+    currency = df["currency"].astype(str).to_numpy()
+    # A measure absent from a file sums to NULL: no ratio is judged on it (never read as zero).
+    impressions = df["impressions"].astype("float64").to_numpy()
+    clicks = df["clicks"].astype("float64").to_numpy()
+    money = spend_in_usd(currency, df["spend"].astype("float64").to_numpy(),
+                         df["spend_reporting"].astype("float64").to_numpy(),
+                         df["unconverted"].to_numpy() == 0, dollars, lasts)
+    enough_impr = np.nan_to_num(impressions, nan=0.0) >= cfg.report.min_impressions
+    enough_clicks = np.nan_to_num(clicks, nan=0.0) >= cfg.report.min_clicks
+    safe_impr = np.where(enough_impr, impressions, 1.0)
+    safe_clicks = np.where(enough_clicks, clicks, 1.0)
+    values = {
+        "cpm": np.where(enough_impr, 1000 * money / safe_impr, np.nan),
+        "cpc": np.where(enough_clicks, money / safe_clicks, np.nan),
+        "ctr": np.where(enough_impr, clicks / safe_impr, np.nan),
+    }
+    unpriced = (enough_impr | enough_clicks) & np.isnan(money)
     flagged: list[dict] = []
     for i, row in enumerate(df.itertuples(index=False)):  # one row per file × account: few
         problems, kinds = [], []
-        for metric, (lo, hi) in ranges_for(row.platform, row.network).items():
-            v = values[metric][i]
-            if np.isnan(v) or lo / FACTOR <= v <= hi * FACTOR:
+        for metric, r in ranges_for(row.platform, row.network).items():
+            v = float(values[metric][i])
+            factor = outside(v, r)
+            if factor is None:
                 continue
-            factor = v / hi if v > hi else v / lo
-            shown = f"{v:.2%}" if metric == "ctr" else f"{v:,.2f}"
-            bounds = f"{lo:.2%}–{hi:.2%}" if metric == "ctr" else f"{lo:,.2f}–{hi:,.2f}"
-            problems.append(f"{LABELS[metric]} {shown} (plausible {bounds}; {likely_cause(factor)})")
-            kinds.append(f"{LABELS[metric]} too {'high' if factor > 1 else 'low'}")
+            shown = f"{v:.2%}" if metric == "ctr" else f"{v:,.2f} USD"
+            problems.append(f"{r.label} {shown} (plausible {r.bounds()}, {r.source} {r.year}; {likely_cause(factor)})")
+            kinds.append(f"{r.label} too {'high' if factor > 1 else 'low'}")
         if problems:
             flagged.append({
                 "platform": row.platform, "network": row.network, "account_id": row.account_id,
                 "kinds": "; ".join(kinds), "file": str(row.source_relation), "problems": "; ".join(problems),
                 "first": pd.Timestamp(row.first).date(), "last": pd.Timestamp(row.last).date(),
-                "spend": float(money[i]) if not np.isnan(money[i]) else float(row.spend or 0),
-                "impressions": int(impressions[i]),
+                "spend": float(np.nan_to_num(row.basis)), "impressions": int(np.nan_to_num(impressions[i])),
             })
     out = []
     # Files of one account wrong the same way (every monthly export in micros) make one finding.
@@ -199,11 +208,30 @@ def implausible_prices(ctx: AuditContext, c: Check) -> list[Finding]:
         ent = ctx.entity(k["platform"], k["account_id"])
         files = sorted(sub["file"])
         shown = files[0] if len(files) == 1 else f"{len(files)} files"
+        where = platform_label(k["platform"]) + (f" {k['network']}" if k["network"] else "")
         out.append(c.finding(
             title=f"{k['kinds']} in {shown} — {who(ent)}",
-            detail=" | ".join(f"{r.file}: {r.problems}" for r in sub.itertuples(index=False)) + ".",
+            detail=f"{where}: " + " | ".join(f"{r.file}: {r.problems}" for r in sub.itertuples(index=False)) + ".",
             key=(k["network"], k["kinds"]),
             days=[DayRange(start=r.first, end=r.last) for r in sub.sort_values("first").itertuples(index=False)],
             spend=float(sub["spend"].sum()), impressions=int(sub["impressions"].sum()), files=files, **ent,
         ))
+    if unpriced.any():
+        out.append(_unpriced_note(c, df[unpriced], dollars))
     return out
+
+
+def _unpriced_note(c: Check, df: pd.DataFrame, dollars: Dollars) -> Finding:
+    """One note for the spend whose CPM and CPC were not judged: no rate to US dollars."""
+    codes = sorted({str(x) or "(no currency)" for x in df["currency"]})
+    reporting = dollars.reporting
+    hint = (f"add a rate for USD to `fx` in mille.yaml (e.g. `fx.fixed: {{USD: <{reporting} per dollar>}}`) "
+            "to have CPM and CPC checked against the platforms' dollar ranges")
+    return c.finding(
+        title=f"CPM and CPC not checked for spend in {', '.join(codes)}: no rate to US dollars",
+        detail=(f"The plausible price ranges are in US dollars and the workspace has no rate from {reporting} "
+                f"to USD, so {len(df)} file × account segment(s) were checked for CTR only."),
+        key=("unpriced", *codes), severity="info", hint=hint,
+        days=[DayRange(start=pd.Timestamp(df["first"].min()).date(), end=pd.Timestamp(df["last"].max()).date())],
+        spend=0.0, impressions=int(df["impressions"].fillna(0).sum()), platform=None, scope="workspace",
+    )

@@ -28,7 +28,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from mille import yamldoc
 from mille.errors import InputError
-from mille.schema import AD_PERFORMANCE, PLATFORMS
+from mille.platforms import PLATFORMS
+from mille.schema import AD_PERFORMANCE
 from mille.sources.format import EXTRA_FIELDS, Dialect, Format, Locale, TotalsRule
 
 _FIELDS = {c.name for c in AD_PERFORMANCE.columns if c.role in ("time", "entity", "dimension", "measure")}
@@ -101,7 +102,7 @@ def load_mapping(path: str | Path) -> type[Format]:
         "required": tuple(f for f in ("date_day", "spend", "spend_micros") if f in columns),
         "timezone": spec.timezone,
         "missing": tuple(spec.missing),
-        "totals": TotalsRule(labels=((r"^Total\b.*$", None),), label_columns=1),
+        "totals": TotalsRule(vocabulary=True),
         "default_currency": spec.currency,
         "registered": False,
         "__module__": __name__,

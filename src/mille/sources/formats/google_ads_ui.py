@@ -2,8 +2,9 @@
 
 Layout: a title row (``Campaign report``), a date-range row (``"May 1, 2026 - May 31, 2026"``,
 ``1 June 2026 - 30 June 2026`` in en-GB, or ``All time``), the header, the rows, then ``Total: …``
-rows in the *first* column. Counts carry thousands separators (``"12,345"``), missing values are
-`` --``, impression shares are censored (``< 10%``). The "Excel .csv" download is UTF-16LE + TAB.
+rows (the label in the first column, or the third in keyword reports). Counts carry thousands
+separators (``"12,345"``), missing values are `` --``, impression shares are censored
+(``< 10%``). The "Excel .csv" download is UTF-16LE + TAB.
 A time segment (``Day``, ``Week``, ``Month``) comes first when added; without one, every row
 covers the report's whole date range. Spellings outside English are best-effort (unverified
 against real files) and listed in docs/ingest.md.
@@ -39,6 +40,9 @@ _EN = {
     "campaign_type": ("Campaign type", "Advertising channel type"),
     "country": ("Country/Territory (User location)", "Country/Territory (Matched location)", "Country/Territory"),
     "region": ("Region (User location)", "Region (Matched location)", "Region"),
+    "keyword": ("Keyword", "Search keyword", "Keyword text"),
+    "match_type": ("Match type", "Search keyword match type", "Keyword match type"),
+    "search_term": ("Search term",),
 }
 _EN_RATIOS = {"ctr": ("CTR",), "cpc": ("Avg. CPC",), "cpm": ("Avg. CPM",), "cost_per_conversion": ("Cost / conv.",)}
 _EN_KNOWN = (
@@ -50,6 +54,11 @@ _EN_KNOWN = (
     "Final URL", "Conv. (Platform Comparable)", "Cost / Conv. (Platform Comparable)", "TrueView avg. CPV",
     "Target CPA", "Target ROAS", "Avg. target CPA", "Avg. target ROAS", "Original conv. value",
     "Conv. value / cost", "All conv.", "Ad group status", "Headline 1", "Description 1",
+    # Older AdWords and keyword, search-term and location report columns.
+    "Avg. position", "Ad group state", "Keyword state", "Keyword status", "Search term match type",
+    "Added/Excluded", "Max. CPC", "Quality score", "Converted clicks", "Cost / converted click",
+    "Conv. (1-per-click)", "Experiment", "Labels", "Description line 1", "Matched location",
+    "Location", "User location", "Targeted location", "Location type",
 )
 
 _DE = {
@@ -62,6 +71,8 @@ _DE = {
     "conversions": ("Conversions",), "conversions_value": ("Conv.-Wert",), "device": ("Gerät",),
     "network": ("Werbenetzwerk (mit Suchnetzwerk-Partnern)", "Werbenetzwerk"),
     "campaign_type": ("Kampagnentyp",), "country": ("Land/Region (Nutzerstandort)", "Land/Region"),
+    "keyword": ("Keyword", "Suchbegriff-Keyword"), "match_type": ("Keyword-Option", "Übereinstimmungstyp"),
+    "search_term": ("Suchbegriff",),
 }
 _DE_RATIOS = {"ctr": ("CTR",), "cpc": ("Durchschn. CPC",), "cpm": ("Durchschn. CPM",), "cost_per_conversion": ("Kosten/Conv.",)}
 
@@ -73,7 +84,8 @@ _FR = {
     "spend": ("Coût",), "impressions": ("Impr.", "Impressions"), "clicks": ("Clics",),
     "clicks_all": ("Interactions",), "conversions": ("Conversions",), "conversions_value": ("Valeur de conv.",),
     "device": ("Appareil",), "network": ("Réseau (avec partenaires du Réseau de Recherche)", "Réseau"),
-    "campaign_type": ("Type de campagne",),
+    "campaign_type": ("Type de campagne",), "keyword": ("Mot clé", "Mot-clé"),
+    "match_type": ("Type de correspondance",), "search_term": ("Terme de recherche",),
     "country": ("Pays/Territoire (zone géographique de l'utilisateur)", "Pays/Territoire"),
 }
 _FR_RATIOS = {"ctr": ("CTR",), "cpc": ("CPC moy.",), "cpm": ("CPM moy.",), "cost_per_conversion": ("Coût/conv.",)}
@@ -87,6 +99,7 @@ _ES = {
     "clicks_all": ("Interacciones",), "conversions": ("Conversiones",), "conversions_value": ("Valor de conv.",),
     "device": ("Dispositivo",), "network": ("Red (con partners de búsqueda)", "Red"),
     "campaign_type": ("Tipo de campaña",), "country": ("País/territorio (ubicación del usuario)", "País/territorio"),
+    "keyword": ("Palabra clave",), "match_type": ("Tipo de concordancia",), "search_term": ("Término de búsqueda",),
 }
 _ES_RATIOS = {"ctr": ("CTR",), "cpc": ("CPC medio",), "cpm": ("CPM medio",), "cost_per_conversion": ("Coste/conv.", "Costo/conv.")}
 
@@ -99,15 +112,9 @@ _PT = {
     "clicks_all": ("Interações",), "conversions": ("Conversões",), "conversions_value": ("Valor conv.",),
     "device": ("Dispositivo",), "network": ("Rede (com parceiros de pesquisa)", "Rede"),
     "campaign_type": ("Tipo de campanha",), "country": ("País/território (local do usuário)", "País/território"),
+    "keyword": ("Palavra-chave",), "match_type": ("Tipo de correspondência",), "search_term": ("Termo de pesquisa",),
 }
 _PT_RATIOS = {"ctr": ("CTR",), "cpc": ("CPC méd.",), "cpm": ("CPM méd.",), "cost_per_conversion": ("Custo/conv.",)}
-
-_TOTAL = r"(?:Total|Gesamt|Totale|Totaal|Итого)\s?:\s*"
-_WHOLE = (
-    r"(?:Account|Campaigns?|All\b.*|Konto|Kampagnen?|Compte|Campagnes?|Cuenta|Campañas?|Conta|"
-    r"Campanhas?|Alle.*|Tous.*|Todos.*|Todas.*)"
-)
-
 
 class GoogleAdsUI(Format):
     name = "google_ads_ui"
@@ -120,12 +127,12 @@ class GoogleAdsUI(Format):
         Dialect("es", _ES, DECIMAL_COMMA, _ES_RATIOS, ("Estado de la campaña", "Presupuesto", "Estado", "Tasa de conv.")),
         Dialect("pt-BR", _PT, DECIMAL_COMMA, _PT_RATIOS, ("Status da campanha", "Orçamento", "Status", "Taxa de conv.")),
     )
-    required = ("spend", "impressions")
+    required = ("spend",)
+    required_any = ("impressions", "clicks", "clicks_all", "conversions")
     missing = ("", "--", "-", "—")
-    totals = TotalsRule(
-        labels=((f"^{_TOTAL}{_WHOLE}$", None), (f"^{_TOTAL}(?P<value>.+)$", "campaign_type")),
-        label_columns=2,
-    )
+    # `Total: Account` in any column (the third in keyword reports), per segment when a Month or
+    # Device cell is filled; `Total: Search` names a campaign type.
+    totals = TotalsRule(vocabulary=True, value_field="campaign_type")
     value_maps = MappingProxyType({
         "device": {
             "computers": "desktop", "computer": "desktop", "ordinateurs": "desktop", "ordenadores": "desktop",

@@ -41,9 +41,15 @@ class HubSpotContacts(CrmFormat):
     label = "HubSpot contacts export"
     crm_object = "lead"
     source_system = "hubspot"
-    dialects = (Dialect("en", COLUMNS, CRM_LOCALE, known=("First Name", "Last Name", "Email", "Company Name",
-                                                           "Phone Number", "Contact owner", "Job Title")),)
+    dialects = (Dialect("en", COLUMNS, CRM_LOCALE, known=(
+        "First Name", "Last Name", "Email", "Company Name", "Phone Number", "Contact owner", "Job Title",
+        "Last Activity Date", "Marketing contact status", "Associated Company", "Primary Associated Company ID",
+        "Email Domain", "Record source", "Record source detail 1", "Last Modified Date", "Mobile Phone Number",
+        "Number of Sales Activities", "Time First Seen", "First Conversion", "Recent Conversion")),)
     required = ()
-    signature = ("Lifecycle Stage", "Original Source", "Contact ID", "Original Source Type",
-                 "lifecyclestage")
+    # HubSpot's own property labels, not `Record ID` alone (deals and companies have one too): the
+    # dialect's other columns decide between contacts and deals (see hubspot_deals).
+    signature = ("Lifecycle Stage", "Original Source", "Contact ID", "Original Source Type", "lifecyclestage",
+                 "Contact owner", "Marketing contact status", "Record ID - Contact", "Became a Lead Date",
+                 "Last Activity Date")
     priority = 20

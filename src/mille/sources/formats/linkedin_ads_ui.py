@@ -143,7 +143,7 @@ class LinkedInAdsUI(Format):
     required = ("date_day", "impressions")
     timezone = "UTC"
     missing = ("", "-", "--")
-    totals = TotalsRule(labels=((r"^(Total|Totaal|Totales?|Gesamt)\b.*$", None),), label_columns=1)
+    totals = TotalsRule(vocabulary=True)
     date_is_period_start = True
     value_maps = MappingProxyType({
         "network": {

@@ -109,9 +109,10 @@ class MetaAdsUI(Format):
         Dialect("es", _ES, META_LOCALE),
         Dialect("pt-BR", _PT, META_LOCALE),
     )
-    required = ("spend", "impressions")
+    required = ("spend",)
+    required_any = ("impressions", "clicks", "clicks_all", "reach", "leads")
     missing = ("",)
-    totals = TotalsRule(subtotal_value="All", summary_when_blank=True, label_columns=0)
+    totals = TotalsRule(vocabulary=True, subtotal_value="All", summary_when_blank=True, label_columns=0)
     value_maps = MappingProxyType({
         "device": {
             "desktop": "desktop", "iphone": "mobile", "ipod": "mobile", "android smartphone": "mobile",

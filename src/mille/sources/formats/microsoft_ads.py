@@ -41,6 +41,9 @@ _API = {
     "campaign_type": ("CampaignType",),
     "country": ("Country",),
     "region": ("State",),
+    "keyword": ("Keyword",),
+    "match_type": ("BidMatchType", "DeliveredMatchType"),
+    "search_term": ("SearchQuery",),
 }
 _API_RATIOS = {"ctr": ("Ctr",), "cpc": ("AverageCpc",), "cpm": ("AverageCpm",), "cost_per_conversion": ("CostPerConversion",)}
 _API_KNOWN = ("AccountNumber", "AccountStatus", "CampaignStatus", "AdDistribution", "TopVsOther", "BidMatchType",
@@ -63,6 +66,9 @@ _UI = {
     "device": ("Device type",),
     "network": ("Network",),
     "campaign_type": ("Campaign type", "Campaign Type"),
+    "keyword": ("Keyword",),
+    "match_type": ("Match type", "Bid match type", "Delivered match type"),
+    "search_term": ("Search term", "Search query"),
 }
 _UI_RATIOS = {"ctr": ("CTR",), "cpc": ("Avg. CPC",), "cpm": ("Avg. CPM",), "cost_per_conversion": ("Cost per conv.", "Cost/conv.")}
 _UI_KNOWN = ("Status", "Budget", "Budget Type", "Delivery", "Bid Strategy Name", "Bid Strategy Type", "Labels",
@@ -80,7 +86,7 @@ class MicrosoftAdsReport(Format):
     timezone = "preamble"
     missing = ("", "-", "--")
     footer = r"^\"?\s*[©@(]\s*(c\)\s*)?\d{4}\s+Microsoft"
-    totals = TotalsRule(labels=((r"^Total\b.*$", None),), label_columns=1)
+    totals = TotalsRule(vocabulary=True)
     value_maps = MappingProxyType({"device": _DEVICES, "campaign_type": _CAMPAIGN_TYPES,
                   "network": {"bing and yahoo! search": "search", "microsoft sites and select traffic": "search",
                               "syndicated search partners": "search_partners", "audience": "audience",
@@ -96,6 +102,6 @@ class MicrosoftAdsGrid(Format):
     required = ("spend", "impressions", "campaign_name")
     signature = ("Campaign ID", "Campaign Type", "Delivery")
     missing = ("", "-", "--")
-    totals = TotalsRule(labels=((r"^(?P<value>.+?) total$", "campaign_type"),), label_columns=1)
+    totals = TotalsRule(vocabulary=True, value_field="campaign_type")  # `Search total`
     value_maps = MappingProxyType({"device": _DEVICES, "campaign_type": _CAMPAIGN_TYPES})
     priority = 5

@@ -23,7 +23,7 @@ _EN = {
     "ad_name": ("Ad name",),
     "currency": ("Currency",),
     "spend": ("Cost ({currency})", "Cost", "Total cost", "Spend"),
-    "impressions": ("Impressions",),
+    "impressions": ("Impressions", "Impression"),
     "clicks": ("Clicks (destination)", "Clicks"),
     "clicks_all": ("Clicks (all)",),
     "conversions": ("Conversions",),
@@ -46,10 +46,11 @@ class TikTokAdsUI(Format):
                                                "Complete payment", "CTR (all)", "CPC (all)")),
         Dialect("ko", _KO, EN_US),
     )
-    required = ("spend", "impressions")
+    required = ("spend",)
+    required_any = ("impressions", "clicks", "clicks_all", "conversions")
     signature = ("Clicks (destination)", "CTR (destination)", "CPC (destination)", "By Day", "Ad group name",
                  "Advertiser name", "클릭수(목적지)")
     timezone = "UTC"
     missing = ("", "-", "--")
-    totals = TotalsRule(labels=((r"^Total\b.*$", None),), label_columns=1)
+    totals = TotalsRule(vocabulary=True)
     priority = 8
