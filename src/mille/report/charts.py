@@ -84,7 +84,7 @@ def time_axis(grain: str, starts: list[date]) -> dict[str, Any]:
     ticks = [_datetime(d) for d in buckets[::step]]
     axis: dict[str, Any] = {"values": ticks, "tickCount": len(ticks), "labelOverlap": True}
     axis |= ({"labelExpr": QUARTER_LABEL} if grain == "quarter"
-             else {"format": TIME_FORMATS.get(grain, "%d %b"), "formatType": "utc"})
+             else {"labelExpr": f"utcFormat(datum.value, '{TIME_FORMATS.get(grain, '%d %b')}')"})
     return {"field": "start", "type": "temporal", "timeUnit": TIME_UNITS.get(grain, "utcyearmonthdate"),
             "title": None, "axis": axis}
 
