@@ -22,7 +22,7 @@ def dbt_export(path: Path, n: int, seed: int = 3) -> Path:
     """A dbt ad_reporting CSV of ``n`` ad-day rows, in day order."""
     rng = np.random.default_rng(seed)
     day = np.arange(n) * 300 // n
-    ad = rng.integers(0, 4000, n)
+    ad = np.arange(n) % 4000  # distinct ads within a day: one row per natural key (a file repeating one is refused)
     impressions = rng.poisson(800, n)
     table = pa.table({
         "date_day": pa.array(np.datetime64(date(2026, 1, 1)) + day.astype("timedelta64[D]"), pa.date32()),
