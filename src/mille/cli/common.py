@@ -119,7 +119,7 @@ def workspace_path(ctx: click.Context) -> Any:
 
 def emit(result: Result, fmt: str, *, output: str | None = None, wide: bool = False) -> None:
     """Print (or write) a result in the chosen format; ``wide``: tables show everything."""
-    from mille.report.render import WIDE, WIDE_WIDTH, render, renderables
+    from mille.report.render import WIDE_WIDTH, print_result, render
 
     if fmt == "table" and not output:
         from rich.console import Console
@@ -130,12 +130,7 @@ def emit(result: Result, fmt: str, *, output: str | None = None, wide: bool = Fa
         elif not console.is_terminal:
             # Piped into a file or a pager: nothing to fit, so don't squash tables into 80 columns.
             console = Console(highlight=False, soft_wrap=False, width=max(console.width, 140))
-        token = WIDE.set(wide)
-        try:
-            for item in renderables(result):
-                console.print(item)
-        finally:
-            WIDE.reset(token)
+        print_result(console, result, wide=wide)
         return
     text = render(result, fmt, wide=wide)
     if output:

@@ -209,6 +209,16 @@ def to_csv(result: Result) -> str:
     return out.getvalue()
 
 
+def print_result(console: Any, result: Result, *, wide: bool = False) -> None:
+    """Print a result's terminal renderables on ``console``, fitted to its width unless ``wide``."""
+    token = WIDE.set(wide)
+    try:
+        for item in renderables(result):
+            console.print(item)
+    finally:
+        WIDE.reset(token)
+
+
 def render(result: Result, fmt: str, *, width: int | None = None, wide: bool = False) -> str:
     if fmt == "json":
         return result.to_json()
@@ -216,12 +226,7 @@ def render(result: Result, fmt: str, *, width: int | None = None, wide: bool = F
         return to_csv(result)
     if fmt == "table":
         console = Console(file=io.StringIO(), width=WIDE_WIDTH if wide else width or _width(), highlight=False)
-        token = WIDE.set(wide)
-        try:
-            for item in renderables(result):
-                console.print(item)
-        finally:
-            WIDE.reset(token)
+        print_result(console, result, wide=wide)
         return console.file.getvalue()  # type: ignore[attr-defined]
     if fmt == "html":
         from mille.report.html import render_html
