@@ -14,6 +14,7 @@ from __future__ import annotations
 import glob
 import json
 from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -119,10 +120,7 @@ def ingest_paths(
     a bar on standard error (a caller may pass its own ``meter``, see :mod:`mille.sources.progress`).
     """
     items = [_Item(t) for t in expand_paths(paths)]
-    if meter is not None:
-        return _ingest(ws, items, meter, format, account_currency, period, mapping, stream_over, chunk_rows,
-                       drop_exact_duplicates)
-    with progress_meter(progress, _total_bytes(items)) as bar:
+    with nullcontext(meter) if meter is not None else progress_meter(progress, _total_bytes(items)) as bar:
         return _ingest(ws, items, bar, format, account_currency, period, mapping, stream_over, chunk_rows,
                        drop_exact_duplicates)
 

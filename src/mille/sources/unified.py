@@ -116,11 +116,11 @@ def unify(kept: pa.Table, rows: np.ndarray, layout: Layout, locale: Locale, meta
     _identity(cols, fmt, meta, n, file=file, rows=rows)
     level = fmt.level_of(layout) or hierarchy_level(cols)
     absent = [m for m in DELIVERY if m not in cols]
-    warnings += [_absent_warning(m, fmt) for m in absent if m in RATIO_BASES]
+    warnings += [_absent_warning(m) for m in absent if m in RATIO_BASES]
     return Unified(cols, n, level, warnings, measures, absent)
 
 
-def _absent_warning(measure: str, fmt: type[Format]) -> str:
+def _absent_warning(measure: str) -> str:
     needs = " and ".join(RATIO_BASES[measure])
     return (f"the export has no {measure} column: {measure} are empty (not zero) on its rows, so "
             f"{needs} cannot be computed from it; re-export with the {measure} column to get them")

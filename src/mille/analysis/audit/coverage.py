@@ -12,9 +12,7 @@ from __future__ import annotations
 from mille.analysis.audit.context import AuditContext, account_key, spend_basis, who
 from mille.analysis.audit.model import DayRange, Finding
 from mille.analysis.audit.registry import Check, check
-
-# The measure → the ratios it is the base of (what goes blank without it).
-BASES: dict[str, tuple[str, ...]] = {"impressions": ("CPM", "CTR"), "clicks": ("CPC", "CTR")}
+from mille.sources.unified import RATIO_BASES as BASES  # the ratios each measure is the base of
 
 
 @check(
