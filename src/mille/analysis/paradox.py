@@ -6,7 +6,9 @@ wⱼ = denⱼ / Σden (each segment's share of the impressions, clicks…). Betw
     R₁ − R₀ = Σⱼ (w₁ⱼ − w₀ⱼ) · r̄ⱼ  +  Σⱼ w̄ⱼ · (r₁ⱼ − r₀ⱼ)
               └──── mix ────┘        └──── rate ────┘
 
-with r̄ⱼ, w̄ⱼ the averages of the two periods. The split is exact (the two parts add up to the
+with r̄ⱼ, w̄ⱼ the averages of the two periods (per segment the mix term is centred on the
+blended ratio, (w₁ⱼ − w₀ⱼ)·(r̄ⱼ − R̄), which changes no total since Σⱼ(w₁ⱼ − w₀ⱼ) = 0: volume moving
+to a segment dearer than the blend counts as mix up). The split is exact (the two parts add up to the
 blended change). A segment present in one period only has no ratio in the other; we give it the
 ratio it has, so all of its effect is mix (it arrived or left). A numerator without any
 denominator (spend on a day without impressions) adds num/Σden to the blend; its change counts
@@ -29,6 +31,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from mille.analysis.decompose import split
+
 MIX_SHARE = 0.5
 OPPOSITE_SHARE = 0.5
 
@@ -46,25 +50,22 @@ class MixSplit:
 def mix_rate(
     num0: np.ndarray, den0: np.ndarray, num1: np.ndarray, den1: np.ndarray, multiplier: float = 1.0
 ) -> MixSplit:
-    """Exact mix/rate split of the change in Σnum/Σden between two periods (metric units)."""
+    """Exact mix/rate split of the change in Σnum/Σden between two periods (metric units).
+
+    The split itself is :func:`mille.analysis.decompose.split`, the one explain uses, so the
+    report's "N % of that change is mix" and explain's mix over the same segments are one
+    figure. A numerator without a denominator (spend without impressions) is paying for
+    nothing: here it counts as rate.
+    """
     num0, den0, num1, den1 = (np.asarray(a, dtype="float64") for a in (num0, den0, num1, den1))
-    d0, d1 = den0.sum(), den1.sum()
-    has0, has1 = den0 > 0, den1 > 0
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        r0 = np.where(has0, num0 / np.where(has0, den0, 1.0), 0.0)
-        r1 = np.where(has1, num1 / np.where(has1, den1, 1.0), 0.0)
-        w0 = den0 / d0 if d0 > 0 else np.zeros_like(den0)
-        w1 = den1 / d1 if d1 > 0 else np.zeros_like(den1)
-        # A numerator without a denominator (spend without impressions) still moves the blend
-        # by num/Σden; it is paying for nothing, so it counts as rate.
-        orphan = np.where(has1, 0.0, num1) / d1 - np.where(has0, 0.0, num0) / d0
-    r0 = np.where(has0, r0, np.where(has1, r1, 0.0))
-    r1 = np.where(has1, r1, r0)
-    mix = (w1 - w0) * (r0 + r1) / 2 * multiplier
-    rate = ((w0 + w1) / 2 * (r1 - r0) + orphan) * multiplier
-    with np.errstate(divide="ignore", invalid="ignore"):
-        change = multiplier * (num1.sum() / d1 - num0.sum() / d0)
-    return MixSplit(float(change), float(mix.sum()), float(rate.sum()), mix, rate, (w0 + w1) / 2)
+    if den0.sum() <= 0 or den1.sum() <= 0:
+        nan = np.full(len(den0), np.nan)
+        return MixSplit(float("nan"), float("nan"), float("nan"), nan, nan, nan)
+    s = split(num0, num1, den0, den1)
+    mix, rate = s.mix * multiplier, (s.rate + s.no_base) * multiplier
+    change = multiplier * (num1.sum() / den1.sum() - num0.sum() / den0.sum())
+    weight = (den0 / den0.sum() + den1 / den1.sum()) / 2
+    return MixSplit(float(change), float(mix.sum()), float(rate.sum()), mix, rate, weight)
 
 
 @dataclass(frozen=True)

@@ -98,6 +98,10 @@ class Pipeline(Result):
     model: str
     currency: str
     reference: str  # what each segment's funnel split is against
+    # Each figure's name as the catalogue says it and its definition version, so every page
+    # heads a column "Cost per lead (CRM)" (not a look-alike of the platform's cost per lead).
+    labels: dict[str, str] = Field(default_factory=dict)
+    versions: dict[str, str] = Field(default_factory=dict)
     segments: list[Segment]
     total: Segment
     unattributed: list[Unattributed]
@@ -160,7 +164,9 @@ def pipeline(
                     for rt in ("lead", "opportunity")]
     result = Pipeline(
         by=dims, period={k: str(v) for k, v in span.to_dict().items()}, rule=rule.label, window_days=rule.days,
-        model=rule.model, currency=ws.config.reporting_currency, reference=ref_label, segments=segments,
+        model=rule.model, currency=ws.config.reporting_currency, reference=ref_label,
+        labels={m.name: m.label for m in metrics}, versions={m.name: cat.version(m.name) for m in metrics},
+        segments=segments,
         total=total, unattributed=unattributed, unmatched=unmatched_sources(ws, span),
         maturity=maturity(ws, credits, span),
     )

@@ -136,3 +136,17 @@ def test_impressions_without_spend_is_priced_at_the_account_cpm(tmp_ws) -> None:
     cpm = 1000 * 3000.0 / (30 * 5000 + 2 * 5000 + 50)
     assert f.campaign_id == "b" and f.impressions == 10000
     assert f.estimated and f.spend == pytest.approx(10000 * cpm / 1000)
+
+
+def test_missing_spend_is_read_from_the_days_around_the_hole_whatever_the_period(tmp_ws) -> None:
+    # Spend steps from 50 a day (May–August) to 200 a day (September on): the hole in October is
+    # worth about 4 × 200, not 4 × the six-month average, and auditing all data, September–October
+    # or October alone gives the same estimate (explain quotes the audit of its periods).
+    rows = series(date(2026, 5, 1), date(2026, 8, 31), spend=50.0, impressions=2500)
+    rows += series(SEP1, OCT31, skip=GAP, spend=200.0, impressions=10000)
+    insert(tmp_ws, "ad_performance", rows)
+    estimates = set()
+    for period in (None, "2026-09-01:2026-10-31", "2026-10"):
+        [f] = only(run(tmp_ws, period=period), "gaps.account_days")
+        estimates.add((f.spend, f.impressions))
+    assert estimates == {(800.0, 40000)}

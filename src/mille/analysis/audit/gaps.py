@@ -84,7 +84,7 @@ def _hole_findings(
                 f"{per_day_spend:,.2f} of spend, so about {per_day_spend * n:,.2f} is probably "
                 "missing from every figure covering these days."
             ),
-            days=day_list, spend=per_day_spend * n, impressions=round(per_day_impr * n),
+            days=day_list, spend=round(per_day_spend * n, 2), impressions=round(per_day_impr * n),
             estimated=True, **ent,
         ))
     return out

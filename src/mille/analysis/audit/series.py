@@ -30,6 +30,8 @@ import pandas as pd
 POISSON_FLOOR = 14.0  # expected impressions below which "none" may be chance (e^-14 < 1e-6)
 SCHEDULE_MIN_SPAN = 21  # days of activity needed before a weekday can be judged off-schedule
 SCHEDULE_MIN_RATE = 0.5  # a weekday delivering less often than this is off-schedule
+BASELINE_DAYS = 28  # a hole's normal day is read from this many days either side
+_KEY = np.int64(1) << 32  # series id × _KEY + day number: one sortable key per series-day
 SUDDEN = 0.25  # the day before a drop delivered at least this share of the series' normal day
 
 
@@ -134,15 +136,42 @@ class Series:
         bits = (off[:, None] >> np.arange(7)[None, :]) & 1
         counts = weekday_counts(runs["start"].to_numpy(), runs["end"].to_numpy())
         on_days = (counts * (1 - bits)).sum(axis=1)
-        exp_impr = info["mean_impressions"].to_numpy() * on_days
-        exp_spend = info["mean_spend"].to_numpy() * on_days
-        no_impressions = info["mean_impressions"].to_numpy() == 0
+        mean_impr, mean_spend = self._local_means(runs, info)
+        exp_impr = mean_impr * on_days
+        exp_spend = mean_spend * on_days
+        no_impressions = mean_impr == 0
         plausible = (exp_impr >= POISSON_FLOOR) | (no_impressions & (exp_spend > 0))
         out = runs.assign(
             on_days=on_days, exp_impressions=exp_impr, exp_spend=exp_spend, off=off, recovered=recovered
         )[(on_days > 0) & plausible]
         keys = self.info.set_index("sid")[self.keys]
         return pd.concat([keys.loc[out["sid"]].reset_index(drop=True), out.reset_index(drop=True)], axis=1)
+
+    def _local_means(self, runs: pd.DataFrame, info: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        """A hole's normal day: the series' delivering days within ``BASELINE_DAYS`` either side.
+
+        The same hole gets the same estimate whatever period is audited (the audit reads
+        ``MARGIN_DAYS`` ≥ ``BASELINE_DAYS`` around its period), so explain's "about $X missing"
+        and the audit's figure are one number. Without delivery nearby, the series' mean.
+        """
+        d = self.days
+        key = d["sid"].to_numpy().astype(np.int64) * _KEY + d["day"].to_numpy().astype(np.int64)
+        on = d["delivering"].to_numpy()
+        sums = {c: np.r_[0.0, np.cumsum(np.where(on, d[c].to_numpy(dtype="float64"), 0.0))]
+                for c in ("spend", "impressions")}
+        n = np.r_[0, np.cumsum(on)]
+        sid = runs["sid"].to_numpy().astype(np.int64) * _KEY
+        start, end = runs["start"].to_numpy().astype(np.int64), runs["end"].to_numpy().astype(np.int64)
+        spans = [(start - BASELINE_DAYS, start - 1), (end + 1, end + BASELINE_DAYS)]
+        lo = [np.searchsorted(key, sid + a, "left") for a, _ in spans]
+        hi = [np.searchsorted(key, sid + b, "right") for _, b in spans]
+        count = sum(n[h] - n[low] for low, h in zip(lo, hi, strict=True))
+        out = []
+        for c, fallback in (("impressions", "mean_impressions"), ("spend", "mean_spend")):
+            total = sum(sums[c][h] - sums[c][low] for low, h in zip(lo, hi, strict=True))
+            with np.errstate(divide="ignore", invalid="ignore"):
+                out.append(np.where(count > 0, total / np.maximum(count, 1), info[fallback].to_numpy()))
+        return out[0], out[1]
 
     def present(self) -> pd.DataFrame:
         """Days with delivery: keys…, day."""
